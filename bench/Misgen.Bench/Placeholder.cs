@@ -1,0 +1,1 @@
+namespace Misgen.Bench; internal static class Placeholder {}

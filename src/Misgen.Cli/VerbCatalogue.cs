@@ -1,0 +1,13 @@
+using System.CommandLine;
+using Misgen.Cli.Verbs;
+
+namespace Misgen.Cli;
+
+/// <summary>Every verb of `misgen`, in the order `--help` lists them.</summary>
+internal static class VerbCatalogue
+{
+    public static IEnumerable<Command> All()
+    {
+        yield return VersionVerb.Create();
+    }
+}
