@@ -73,6 +73,9 @@ public sealed class MazeLevel
     /// <summary>mt19937 outputs the whole reset consumed.</summary>
     public long RngDraws => rng.Draws;
 
+    /// <summary>The agent took the object in <paramref name="cell"/> (procgen turns it into space).</summary>
+    internal void Take(int cell) => cells[cell] = Cell.Space;
+
     public void Generate(int levelSeed, bool duel)
     {
         LevelSeed = levelSeed;
