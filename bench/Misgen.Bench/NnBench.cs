@@ -40,6 +40,41 @@ public static class NnBench
         return results;
     }
 
+    /// <summary>
+    /// Writes what bench/torch_reference.py --check compares against PyTorch: for 64x64 and 32x32,
+    /// a seeded 16/32/32 model (model-S.safetensors), 64 observations (obs-S.bin: bytes, HWC RGB)
+    /// and Misgen's outputs on them (out-S.bin: float32 logits, then values).
+    /// </summary>
+    public static void ExportCrossCheck(string folder, TextWriter output)
+    {
+        Directory.CreateDirectory(folder);
+        foreach (int size in new[] { 64, 32 })
+        {
+            const int count = 64;
+            var model = new ImpalaCnn(new ImpalaConfig(size), 42);
+            // Non-zero biases and livelier heads than the initial 0.01 gain, so the check has teeth.
+            var rng = new Rng(43);
+            foreach (var p in model.Parameters)
+            {
+                var v = p.Value;
+                if (p.Shape.Length == 1) for (int i = 0; i < v.Length; i++) v[i] = (float)(rng.NextDouble() - 0.5) * 0.2f;
+                else if (p.Name == "fc_policy.weight") for (int i = 0; i < v.Length; i++) v[i] *= 100;
+            }
+            var obs = new byte[count * size * size * 3];
+            for (int i = 0; i < obs.Length; i++) obs[i] = (byte)rng.NextInt(256);
+            var logits = new float[count * 15];
+            var values = new float[count];
+            model.Forward(obs, count, logits, values);
+            Safetensors.Save(Path.Combine(folder, $"model-{size}.safetensors"), model);
+            AtomicFile.WriteAllBytes(Path.Combine(folder, $"obs-{size}.bin"), obs);
+            var floats = new byte[(logits.Length + values.Length) * 4];
+            for (int i = 0; i < logits.Length; i++) System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(floats.AsSpan(4 * i), logits[i]);
+            for (int i = 0; i < values.Length; i++) System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(floats.AsSpan(4 * (logits.Length + i)), values[i]);
+            AtomicFile.WriteAllBytes(Path.Combine(folder, $"out-{size}.bin"), floats);
+        }
+        output.WriteLine($"wrote {folder}; compare with: /usr/bin/python3 bench/torch_reference.py --check {folder}");
+    }
+
     public static Result Measure(string name, int threads, int repeats)
     {
         bool train = name.StartsWith("train", StringComparison.Ordinal);
