@@ -7,14 +7,14 @@ public static class GradClip
     public static float ClipGlobalNorm(IReadOnlyList<Parameter> parameters, float maxNorm)
     {
         double sum = 0;
-        foreach (var p in parameters)
-            foreach (float g in p.Grad) sum += (double)g * g;
+        for (int k = 0; k < parameters.Count; k++) // indexed: a foreach over the interface would allocate
+            foreach (float g in parameters[k].Grad) sum += (double)g * g;
         float norm = (float)Math.Sqrt(sum);
         float coefficient = maxNorm / (norm + 1e-6f);
         if (coefficient < 1)
-            foreach (var p in parameters)
+            for (int k = 0; k < parameters.Count; k++)
             {
-                var grad = p.Grad;
+                var grad = parameters[k].Grad;
                 for (int i = 0; i < grad.Length; i++) grad[i] *= coefficient;
             }
         return norm;

@@ -71,7 +71,7 @@ public sealed unsafe partial class ImpalaCnn
             }
         }
 
-        private void ForEach(Action<int> body) => WorkerPool.Shared.Run(new PerSample(batch, body), PartsFor(batch));
+        private void ForEach(Action<int> body) => model.Pool.Run(new PerSample(batch, body), PartsFor(batch));
 
         private bool Wanted(string name) => cacheNames.Contains(name) || hooks.Any(h => h.HookPoint == name);
 

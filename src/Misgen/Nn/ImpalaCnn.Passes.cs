@@ -14,6 +14,11 @@ public sealed unsafe partial class ImpalaCnn
     private readonly ReduceWork reduceWork;
     private int trainedBatch = -1;
 
+    /// <summary>The threads this model runs on; null (the default) means <see cref="WorkerPool.Shared"/>.</summary>
+    public WorkerPool? ThreadPool { get; set; }
+
+    private WorkerPool Pool => ThreadPool ?? WorkerPool.Shared;
+
     /// <summary>Largest batch the workspaces hold; grows on demand (the only time a pass allocates).</summary>
     public int MaxBatch
     {
@@ -67,7 +72,7 @@ public sealed unsafe partial class ImpalaCnn
         fixed (float* v = values)
         {
             forwardWork.Set(obs, batch, l, v, training: false);
-            WorkerPool.Shared.Run(forwardWork, PartsFor(batch));
+            Pool.Run(forwardWork, PartsFor(batch));
         }
     }
 
@@ -84,7 +89,7 @@ public sealed unsafe partial class ImpalaCnn
         fixed (float* v = values)
         {
             forwardWork.Set(obs, batch, l, v, training: true);
-            WorkerPool.Shared.Run(forwardWork, PartsFor(batch));
+            Pool.Run(forwardWork, PartsFor(batch));
         }
         trainedBatch = batch;
     }
@@ -103,10 +108,10 @@ public sealed unsafe partial class ImpalaCnn
         fixed (float* dv = dValues)
         {
             backwardWork.Set(store.Observations, batch, dl, dv);
-            WorkerPool.Shared.Run(backwardWork, parts);
+            Pool.Run(backwardWork, parts);
         }
         reduceWork.Set(parts);
-        WorkerPool.Shared.Run(reduceWork, ReduceWork.Slices);
+        Pool.Run(reduceWork, ReduceWork.Slices);
         UnpackGradients(totalGradients.Pointer);
     }
 
