@@ -533,9 +533,9 @@ internal static unsafe class ConvKernels
     }
 
     /// <summary>Packs [out, in, 3, 3] PyTorch weights into [ky][kx][ci stride][co stride] (forward).</summary>
+    /// <remarks>Padding entries (ci &gt;= cin, co &gt;= cout) are never written, so they stay zero from allocation.</remarks>
     public static void PackForward(ReadOnlySpan<float> torch, int cout, int cin, int cinStride, int coutStride, Span<float> packed)
     {
-        packed.Clear();
         for (int o = 0; o < cout; o++)
             for (int i = 0; i < cin; i++)
                 for (int t = 0; t < 9; t++)
@@ -545,7 +545,6 @@ internal static unsafe class ConvKernels
     /// <summary>Packs [out, in, 3, 3] weights flipped and transposed: [ky][kx][co stride][ci stride], for the input gradient.</summary>
     public static void PackBackward(ReadOnlySpan<float> torch, int cout, int cin, int cinStride, int coutStride, Span<float> packed)
     {
-        packed.Clear();
         for (int o = 0; o < cout; o++)
             for (int i = 0; i < cin; i++)
                 for (int t = 0; t < 9; t++)
