@@ -58,14 +58,14 @@ internal static unsafe class ConvKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pixels16Group1(float* input, Plane inPlane, float* weights, float* bias, float* output, Plane outPlane, float* addend, int y, int x, int g)
     {
-        int cs = inPlane.Stride, co = outPlane.Stride;
+        int cs = inPlane.Stride, co = outPlane.Stride, channels = inPlane.Channels; // padding channels are zero: skip them
         Vector512<float> b = Vector512.Load(bias + g * 16);
         Vector512<float> a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b, a8 = b, a9 = b, a10 = b, a11 = b, a12 = b, a13 = b, a14 = b, a15 = b;
         for (int ky = 0; ky < 3; ky++)
         {
             float* src = input + ((y + ky) * (inPlane.Width + 2) + x) * cs;
             float* w = weights + ky * 3 * cs * co + g * 16;
-            for (int ci = 0; ci < cs; ci++, src++, w += co)
+            for (int ci = 0; ci < channels; ci++, src++, w += co)
             {
                 Vector512<float> w0 = Vector512.Load(w), w1 = Vector512.Load(w + cs * co), w2 = Vector512.Load(w + 2 * cs * co);
                 Vector512<float> s;
@@ -131,14 +131,14 @@ internal static unsafe class ConvKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pixels8Group1(float* input, Plane inPlane, float* weights, float* bias, float* output, Plane outPlane, float* addend, int y, int x, int g)
     {
-        int cs = inPlane.Stride, co = outPlane.Stride;
+        int cs = inPlane.Stride, co = outPlane.Stride, channels = inPlane.Channels; // padding channels are zero: skip them
         Vector512<float> b = Vector512.Load(bias + g * 16);
         Vector512<float> a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b;
         for (int ky = 0; ky < 3; ky++)
         {
             float* src = input + ((y + ky) * (inPlane.Width + 2) + x) * cs;
             float* w = weights + ky * 3 * cs * co + g * 16;
-            for (int ci = 0; ci < cs; ci++, src++, w += co)
+            for (int ci = 0; ci < channels; ci++, src++, w += co)
             {
                 Vector512<float> w0 = Vector512.Load(w), w1 = Vector512.Load(w + cs * co), w2 = Vector512.Load(w + 2 * cs * co);
                 Vector512<float> s;
@@ -180,14 +180,14 @@ internal static unsafe class ConvKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pixels4Group1(float* input, Plane inPlane, float* weights, float* bias, float* output, Plane outPlane, float* addend, int y, int x, int g)
     {
-        int cs = inPlane.Stride, co = outPlane.Stride;
+        int cs = inPlane.Stride, co = outPlane.Stride, channels = inPlane.Channels; // padding channels are zero: skip them
         Vector512<float> b = Vector512.Load(bias + g * 16);
         Vector512<float> a0 = b, a1 = b, a2 = b, a3 = b;
         for (int ky = 0; ky < 3; ky++)
         {
             float* src = input + ((y + ky) * (inPlane.Width + 2) + x) * cs;
             float* w = weights + ky * 3 * cs * co + g * 16;
-            for (int ci = 0; ci < cs; ci++, src++, w += co)
+            for (int ci = 0; ci < channels; ci++, src++, w += co)
             {
                 Vector512<float> w0 = Vector512.Load(w), w1 = Vector512.Load(w + cs * co), w2 = Vector512.Load(w + 2 * cs * co);
                 Vector512<float> s;
@@ -217,14 +217,14 @@ internal static unsafe class ConvKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pixels2Group1(float* input, Plane inPlane, float* weights, float* bias, float* output, Plane outPlane, float* addend, int y, int x, int g)
     {
-        int cs = inPlane.Stride, co = outPlane.Stride;
+        int cs = inPlane.Stride, co = outPlane.Stride, channels = inPlane.Channels; // padding channels are zero: skip them
         Vector512<float> b = Vector512.Load(bias + g * 16);
         Vector512<float> a0 = b, a1 = b;
         for (int ky = 0; ky < 3; ky++)
         {
             float* src = input + ((y + ky) * (inPlane.Width + 2) + x) * cs;
             float* w = weights + ky * 3 * cs * co + g * 16;
-            for (int ci = 0; ci < cs; ci++, src++, w += co)
+            for (int ci = 0; ci < channels; ci++, src++, w += co)
             {
                 Vector512<float> w0 = Vector512.Load(w), w1 = Vector512.Load(w + cs * co), w2 = Vector512.Load(w + 2 * cs * co);
                 Vector512<float> s;
@@ -248,14 +248,14 @@ internal static unsafe class ConvKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pixels1Group1(float* input, Plane inPlane, float* weights, float* bias, float* output, Plane outPlane, float* addend, int y, int x, int g)
     {
-        int cs = inPlane.Stride, co = outPlane.Stride;
+        int cs = inPlane.Stride, co = outPlane.Stride, channels = inPlane.Channels; // padding channels are zero: skip them
         Vector512<float> b = Vector512.Load(bias + g * 16);
         Vector512<float> a0 = b;
         for (int ky = 0; ky < 3; ky++)
         {
             float* src = input + ((y + ky) * (inPlane.Width + 2) + x) * cs;
             float* w = weights + ky * 3 * cs * co + g * 16;
-            for (int ci = 0; ci < cs; ci++, src++, w += co)
+            for (int ci = 0; ci < channels; ci++, src++, w += co)
             {
                 Vector512<float> w0 = Vector512.Load(w), w1 = Vector512.Load(w + cs * co), w2 = Vector512.Load(w + 2 * cs * co);
                 Vector512<float> s;
@@ -276,14 +276,16 @@ internal static unsafe class ConvKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pixels8Groups2(float* input, Plane inPlane, float* weights, float* bias, float* output, Plane outPlane, float* addend, int y, int x, int g)
     {
-        int cs = inPlane.Stride, co = outPlane.Stride, k3 = 3 * cs;
+        int cs = inPlane.Stride, co = outPlane.Stride, k3 = 3 * cs, channels = inPlane.Channels;
         Vector512<float> b0 = Vector512.Load(bias + g * 16), b1 = Vector512.Load(bias + g * 16 + 16);
         Vector512<float> a0 = b0, c0 = b1, a1 = b0, c1 = b1, a2 = b0, c2 = b1, a3 = b0, c3 = b1, a4 = b0, c4 = b1, a5 = b0, c5 = b1, a6 = b0, c6 = b1, a7 = b0, c7 = b1;
         for (int ky = 0; ky < 3; ky++)
         {
-            float* src = input + ((y + ky) * (inPlane.Width + 2) + x) * cs;
-            float* w = weights + ky * k3 * co + g * 16;
-            for (int k = 0; k < k3; k++, src++, w += co)
+            for (int kx = 0; kx < 3; kx++)
+            {
+            float* src = input + ((y + ky) * (inPlane.Width + 2) + x + kx) * cs;
+            float* w = weights + (ky * k3 + kx * cs) * co + g * 16;
+            for (int ci = 0; ci < channels; ci++, src++, w += co) // padding channels are zero: skip them
             {
                 Vector512<float> w0 = Vector512.Load(w), w1 = Vector512.Load(w + 16);
                 Vector512<float> s;
@@ -295,6 +297,7 @@ internal static unsafe class ConvKernels
                 s = Vector512.Create(src[5 * cs]); a5 = Vector512.FusedMultiplyAdd(s, w0, a5); c5 = Vector512.FusedMultiplyAdd(s, w1, c5);
                 s = Vector512.Create(src[6 * cs]); a6 = Vector512.FusedMultiplyAdd(s, w0, a6); c6 = Vector512.FusedMultiplyAdd(s, w1, c6);
                 s = Vector512.Create(src[7 * cs]); a7 = Vector512.FusedMultiplyAdd(s, w0, a7); c7 = Vector512.FusedMultiplyAdd(s, w1, c7);
+            }
             }
         }
         float* dst = output + outPlane.Offset(y, x) + g * 16;
@@ -323,14 +326,16 @@ internal static unsafe class ConvKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pixels4Groups2(float* input, Plane inPlane, float* weights, float* bias, float* output, Plane outPlane, float* addend, int y, int x, int g)
     {
-        int cs = inPlane.Stride, co = outPlane.Stride, k3 = 3 * cs;
+        int cs = inPlane.Stride, co = outPlane.Stride, k3 = 3 * cs, channels = inPlane.Channels;
         Vector512<float> b0 = Vector512.Load(bias + g * 16), b1 = Vector512.Load(bias + g * 16 + 16);
         Vector512<float> a0 = b0, c0 = b1, a1 = b0, c1 = b1, a2 = b0, c2 = b1, a3 = b0, c3 = b1;
         for (int ky = 0; ky < 3; ky++)
         {
-            float* src = input + ((y + ky) * (inPlane.Width + 2) + x) * cs;
-            float* w = weights + ky * k3 * co + g * 16;
-            for (int k = 0; k < k3; k++, src++, w += co)
+            for (int kx = 0; kx < 3; kx++)
+            {
+            float* src = input + ((y + ky) * (inPlane.Width + 2) + x + kx) * cs;
+            float* w = weights + (ky * k3 + kx * cs) * co + g * 16;
+            for (int ci = 0; ci < channels; ci++, src++, w += co) // padding channels are zero: skip them
             {
                 Vector512<float> w0 = Vector512.Load(w), w1 = Vector512.Load(w + 16);
                 Vector512<float> s;
@@ -338,6 +343,7 @@ internal static unsafe class ConvKernels
                 s = Vector512.Create(src[cs]); a1 = Vector512.FusedMultiplyAdd(s, w0, a1); c1 = Vector512.FusedMultiplyAdd(s, w1, c1);
                 s = Vector512.Create(src[2 * cs]); a2 = Vector512.FusedMultiplyAdd(s, w0, a2); c2 = Vector512.FusedMultiplyAdd(s, w1, c2);
                 s = Vector512.Create(src[3 * cs]); a3 = Vector512.FusedMultiplyAdd(s, w0, a3); c3 = Vector512.FusedMultiplyAdd(s, w1, c3);
+            }
             }
         }
         float* dst = output + outPlane.Offset(y, x) + g * 16;
@@ -358,19 +364,22 @@ internal static unsafe class ConvKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pixels2Groups2(float* input, Plane inPlane, float* weights, float* bias, float* output, Plane outPlane, float* addend, int y, int x, int g)
     {
-        int cs = inPlane.Stride, co = outPlane.Stride, k3 = 3 * cs;
+        int cs = inPlane.Stride, co = outPlane.Stride, k3 = 3 * cs, channels = inPlane.Channels;
         Vector512<float> b0 = Vector512.Load(bias + g * 16), b1 = Vector512.Load(bias + g * 16 + 16);
         Vector512<float> a0 = b0, c0 = b1, a1 = b0, c1 = b1;
         for (int ky = 0; ky < 3; ky++)
         {
-            float* src = input + ((y + ky) * (inPlane.Width + 2) + x) * cs;
-            float* w = weights + ky * k3 * co + g * 16;
-            for (int k = 0; k < k3; k++, src++, w += co)
+            for (int kx = 0; kx < 3; kx++)
+            {
+            float* src = input + ((y + ky) * (inPlane.Width + 2) + x + kx) * cs;
+            float* w = weights + (ky * k3 + kx * cs) * co + g * 16;
+            for (int ci = 0; ci < channels; ci++, src++, w += co) // padding channels are zero: skip them
             {
                 Vector512<float> w0 = Vector512.Load(w), w1 = Vector512.Load(w + 16);
                 Vector512<float> s;
                 s = Vector512.Create(src[0]); a0 = Vector512.FusedMultiplyAdd(s, w0, a0); c0 = Vector512.FusedMultiplyAdd(s, w1, c0);
                 s = Vector512.Create(src[cs]); a1 = Vector512.FusedMultiplyAdd(s, w0, a1); c1 = Vector512.FusedMultiplyAdd(s, w1, c1);
+            }
             }
         }
         float* dst = output + outPlane.Offset(y, x) + g * 16;
@@ -387,18 +396,21 @@ internal static unsafe class ConvKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pixels1Groups2(float* input, Plane inPlane, float* weights, float* bias, float* output, Plane outPlane, float* addend, int y, int x, int g)
     {
-        int cs = inPlane.Stride, co = outPlane.Stride, k3 = 3 * cs;
+        int cs = inPlane.Stride, co = outPlane.Stride, k3 = 3 * cs, channels = inPlane.Channels;
         Vector512<float> b0 = Vector512.Load(bias + g * 16), b1 = Vector512.Load(bias + g * 16 + 16);
         Vector512<float> a0 = b0, c0 = b1;
         for (int ky = 0; ky < 3; ky++)
         {
-            float* src = input + ((y + ky) * (inPlane.Width + 2) + x) * cs;
-            float* w = weights + ky * k3 * co + g * 16;
-            for (int k = 0; k < k3; k++, src++, w += co)
+            for (int kx = 0; kx < 3; kx++)
+            {
+            float* src = input + ((y + ky) * (inPlane.Width + 2) + x + kx) * cs;
+            float* w = weights + (ky * k3 + kx * cs) * co + g * 16;
+            for (int ci = 0; ci < channels; ci++, src++, w += co) // padding channels are zero: skip them
             {
                 Vector512<float> w0 = Vector512.Load(w), w1 = Vector512.Load(w + 16);
                 Vector512<float> s;
                 s = Vector512.Create(src[0]); a0 = Vector512.FusedMultiplyAdd(s, w0, a0); c0 = Vector512.FusedMultiplyAdd(s, w1, c0);
+            }
             }
         }
         float* dst = output + outPlane.Offset(y, x) + g * 16;
