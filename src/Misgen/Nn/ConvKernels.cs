@@ -441,7 +441,12 @@ internal static unsafe class ConvKernels
             for (; g + 2 <= groups; g += 2)
                 for (int k = 0; k < k3; k += 8) Rows8Groups2(input, inPlane, dOut, outPlane, dWeights, ky, k, Math.Min(8, k3 - k), g);
             if (g < groups)
-                for (int k = 0; k < k3; k += 16) Rows16Group1(input, inPlane, dOut, outPlane, dWeights, ky, k, Math.Min(16, k3 - k), g);
+            {
+                if (inPlane.Channels >= 8)
+                    for (int ci = 0; ci < inPlane.Channels; ci += 8) TapsRows8Group1(input, inPlane, dOut, outPlane, dWeights, ky, ci, g);
+                else
+                    for (int k = 0; k < k3; k += 16) Rows16Group1(input, inPlane, dOut, outPlane, dWeights, ky, k, Math.Min(16, k3 - k), g);
+            }
         }
         BiasGrad(dOut, outPlane, dBias);
     }
@@ -461,6 +466,44 @@ internal static unsafe class ConvKernels
             }
             (Vector512.Load(dBias + g) + (s + t)).Store(dBias + g);
         }
+    }
+
+    /// <summary>
+    /// Weight gradient for 8 input channels x 16 output channels x all three horizontal taps at once:
+    /// each broadcast input value meets the output gradients of the three pixels it feeds (24 FMAs per
+    /// 8 broadcasts and 3 loads). Output gradients just outside a row are the plane's zero border
+    /// (or the neighbouring row's border), so no edge cases.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TapsRows8Group1(float* input, Plane inPlane, float* dOut, Plane outPlane, float* dWeights, int ky, int ci, int g)
+    {
+        int cs = inPlane.Stride, co = outPlane.Stride, width = outPlane.Width;
+        Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default, a04 = default, a05 = default, a06 = default, a07 = default, a10 = default, a11 = default, a12 = default, a13 = default, a14 = default, a15 = default, a16 = default, a17 = default, a20 = default, a21 = default, a22 = default, a23 = default, a24 = default, a25 = default, a26 = default, a27 = default;
+        for (int y = 0; y < outPlane.Height; y++)
+        {
+            float* src = input + (y + ky) * (inPlane.Width + 2) * cs + ci;
+            float* d = dOut + outPlane.Offset(y, 0) + g * 16;
+            for (int p = 0; p < width + 2; p++, src += cs)
+            {
+                Vector512<float> d0 = Vector512.Load(d + p * co), d1 = Vector512.Load(d + (p - 1) * co), d2 = Vector512.Load(d + (p - 2) * co);
+                Vector512<float> s;
+                s = Vector512.Create(src[0]); a00 = Vector512.FusedMultiplyAdd(s, d0, a00); a10 = Vector512.FusedMultiplyAdd(s, d1, a10); a20 = Vector512.FusedMultiplyAdd(s, d2, a20);
+                s = Vector512.Create(src[1]); a01 = Vector512.FusedMultiplyAdd(s, d0, a01); a11 = Vector512.FusedMultiplyAdd(s, d1, a11); a21 = Vector512.FusedMultiplyAdd(s, d2, a21);
+                s = Vector512.Create(src[2]); a02 = Vector512.FusedMultiplyAdd(s, d0, a02); a12 = Vector512.FusedMultiplyAdd(s, d1, a12); a22 = Vector512.FusedMultiplyAdd(s, d2, a22);
+                s = Vector512.Create(src[3]); a03 = Vector512.FusedMultiplyAdd(s, d0, a03); a13 = Vector512.FusedMultiplyAdd(s, d1, a13); a23 = Vector512.FusedMultiplyAdd(s, d2, a23);
+                s = Vector512.Create(src[4]); a04 = Vector512.FusedMultiplyAdd(s, d0, a04); a14 = Vector512.FusedMultiplyAdd(s, d1, a14); a24 = Vector512.FusedMultiplyAdd(s, d2, a24);
+                s = Vector512.Create(src[5]); a05 = Vector512.FusedMultiplyAdd(s, d0, a05); a15 = Vector512.FusedMultiplyAdd(s, d1, a15); a25 = Vector512.FusedMultiplyAdd(s, d2, a25);
+                s = Vector512.Create(src[6]); a06 = Vector512.FusedMultiplyAdd(s, d0, a06); a16 = Vector512.FusedMultiplyAdd(s, d1, a16); a26 = Vector512.FusedMultiplyAdd(s, d2, a26);
+                s = Vector512.Create(src[7]); a07 = Vector512.FusedMultiplyAdd(s, d0, a07); a17 = Vector512.FusedMultiplyAdd(s, d1, a17); a27 = Vector512.FusedMultiplyAdd(s, d2, a27);
+            }
+        }
+        int rows = Math.Min(8, inPlane.Channels - ci);
+        float* dw0 = dWeights + ((ky * 3 + 0) * cs + ci) * co + g * 16;
+        Accumulate(dw0, co, rows, 0, a00); Accumulate(dw0, co, rows, 1, a01); Accumulate(dw0, co, rows, 2, a02); Accumulate(dw0, co, rows, 3, a03); Accumulate(dw0, co, rows, 4, a04); Accumulate(dw0, co, rows, 5, a05); Accumulate(dw0, co, rows, 6, a06); Accumulate(dw0, co, rows, 7, a07);
+        float* dw1 = dWeights + ((ky * 3 + 1) * cs + ci) * co + g * 16;
+        Accumulate(dw1, co, rows, 0, a10); Accumulate(dw1, co, rows, 1, a11); Accumulate(dw1, co, rows, 2, a12); Accumulate(dw1, co, rows, 3, a13); Accumulate(dw1, co, rows, 4, a14); Accumulate(dw1, co, rows, 5, a15); Accumulate(dw1, co, rows, 6, a16); Accumulate(dw1, co, rows, 7, a17);
+        float* dw2 = dWeights + ((ky * 3 + 2) * cs + ci) * co + g * 16;
+        Accumulate(dw2, co, rows, 0, a20); Accumulate(dw2, co, rows, 1, a21); Accumulate(dw2, co, rows, 2, a22); Accumulate(dw2, co, rows, 3, a23); Accumulate(dw2, co, rows, 4, a24); Accumulate(dw2, co, rows, 5, a25); Accumulate(dw2, co, rows, 6, a26); Accumulate(dw2, co, rows, 7, a27);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
