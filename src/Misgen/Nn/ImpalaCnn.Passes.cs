@@ -30,6 +30,7 @@ public sealed unsafe partial class ImpalaCnn
             maxBatch = value;
             workspaces = [];
             store = null;
+            trainedBatch = -1; // the kept activations went with the store
         }
     }
 
