@@ -12,11 +12,14 @@ public static class EnvBench
 {
     public const int Envs = 64;
 
-    public static void Run(BenchOptions options, Action<BenchResult> report) =>
-        BenchCatalogue.ForEachThreadCount(options, threads =>
+    public static void Run(BenchOptions options, Action<BenchResult> report)
+    {
+        foreach (int threads in options.Threads)
         {
+            // A private pool, so a bench never swaps the shared pool under other running work.
+            using var pool = new WorkerPool(threads);
             var spec = EnvSpec.Parse("maze:yellow-line@textured");
-            using var env = new VecEnv(spec, Envs, LevelSampler.Range(0, 100_000, seed: 1));
+            using var env = new VecEnv(spec, Envs, LevelSampler.Range(0, 100_000, seed: 1), 64, pool);
             var rng = new Rng(1);
             var actions = new int[Envs];
             env.Reset();
@@ -52,5 +55,6 @@ public static class EnvBench
                 ["episodes_per_s"] = Math.Round(episodes / seconds, 1),
                 ["seconds"] = Math.Round(seconds, 2),
             }));
-        });
+        }
+    }
 }
