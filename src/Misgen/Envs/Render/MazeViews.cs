@@ -26,10 +26,15 @@ public static class MazeViews
     /// </summary>
     public static (byte[] Rgb, int Width, int Height) Render(EnvSpec spec, int levelSeed, MazeView view, int size = 64, int scale = 6)
     {
-        var env = new MazeEnv(spec, view == MazeView.Human ? HumanSize : size);
+        if (view == MazeView.Human)
+        {
+            // procgen's human view is antialiased: draw at twice the size and average 2x2 blocks.
+            var large = new MazeEnv(spec, 2 * HumanSize).Reset(levelSeed);
+            return (Canvas.HalveSize(large, 2 * HumanSize), HumanSize, HumanSize);
+        }
+        var env = new MazeEnv(spec, size);
         var frame = env.Reset(levelSeed).ToArray();
         int s = env.ObservationSize;
-        if (view == MazeView.Human) return (frame, s, s);
         var big = Canvas.Upscale(frame, s, s, scale);
         int bs = s * scale;
         if (view == MazeView.Agent) return (big, bs, bs);
