@@ -12,5 +12,7 @@ internal static class VerbCatalogue
         yield return EnvsVerb.Create();
         yield return RenderVerb.Create();
         yield return BenchVerb.Create();
+        yield return ForwardVerb.Create();
+        yield return NnBenchVerb.Create();
     }
 }
