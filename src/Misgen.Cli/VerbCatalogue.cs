@@ -9,5 +9,10 @@ internal static class VerbCatalogue
     public static IEnumerable<Command> All()
     {
         yield return VersionVerb.Create();
+        yield return EnvsVerb.Create();
+        yield return RenderVerb.Create();
+        yield return BenchVerb.Create();
+        yield return ForwardVerb.Create();
+        yield return NnBenchVerb.Create();
     }
 }
