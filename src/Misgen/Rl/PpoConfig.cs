@@ -120,8 +120,8 @@ public sealed class PpoConfig
         "fast" => Fast(),
         "smoke" => new PpoConfig
         {
-            TotalSteps = 2048, NumEnvs = 8, NumSteps = 64, NumMinibatches = 4, UpdateEpochs = 2,
-            ObservationSize = 32, Width1 = 4, Width2 = 8, Width3 = 8, Hidden = 32,
+            TotalSteps = 512, NumEnvs = 4, NumSteps = 32, NumMinibatches = 2, UpdateEpochs = 2,
+            ObservationSize = 16, Width1 = 4, Width2 = 8, Width3 = 8, Hidden = 32,
         },
         _ => throw MisgenInputException.Unknown("preset", name, PresetNames),
     };
