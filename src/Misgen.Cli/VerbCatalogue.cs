@@ -11,6 +11,7 @@ internal static class VerbCatalogue
         yield return VersionVerb.Create();
         yield return EnvsVerb.Create();
         yield return RenderVerb.Create();
+        yield return TrainVerb.Create();
         yield return BenchVerb.Create();
         yield return ForwardVerb.Create();
         yield return NnBenchVerb.Create();
