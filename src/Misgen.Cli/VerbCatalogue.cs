@@ -9,5 +9,7 @@ internal static class VerbCatalogue
     public static IEnumerable<Command> All()
     {
         yield return VersionVerb.Create();
+        yield return SettingsVerb.Create();
+        yield return ExportVerb.Create();
     }
 }
