@@ -9,7 +9,10 @@ internal static class VerbCatalogue
     public static IEnumerable<Command> All()
     {
         yield return VersionVerb.Create();
+        yield return EnvsVerb.Create();
+        yield return RenderVerb.Create();
         yield return SettingsVerb.Create();
         yield return ExportVerb.Create();
+        yield return BenchVerb.Create();
     }
 }
