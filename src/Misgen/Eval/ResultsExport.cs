@@ -31,7 +31,7 @@ public static class ResultsExport
                 writer.Write(Field(e.Agent)); writer.Write(',');
                 writer.Write(Field(e.Setting)); writer.Write(',');
                 writer.Write(e.LevelSeed.ToString(CultureInfo.InvariantCulture)); writer.Write(',');
-                writer.Write(EpisodeOutcomes.Name(e.Outcome)); writer.Write(',');
+                writer.Write(OutcomeNames.Name(e.Outcome)); writer.Write(',');
                 writer.Write(e.Steps.ToString(CultureInfo.InvariantCulture)); writer.Write(',');
                 writer.Write(Number(e.Return)); writer.Write('\n');
             }

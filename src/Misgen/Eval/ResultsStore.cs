@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Misgen.Envs;
 
 namespace Misgen.Eval;
 
@@ -142,7 +143,7 @@ public sealed class ResultsStore : IDisposable
     }
 
     /// <summary>Adds the setting (a catalogued setting keeps its training condition); returns its id.</summary>
-    public int AddSetting(Setting setting, int timeout = 500)
+    public int AddSetting(Setting setting)
     {
         using var command = connection.CreateCommand();
         command.CommandText = """
@@ -154,7 +155,7 @@ public sealed class ResultsStore : IDisposable
         command.Parameters.AddWithValue("$condition", (object?)setting.Condition ?? DBNull.Value);
         command.Parameters.AddWithValue("$obj1", setting.Obj1);
         command.Parameters.AddWithValue("$obj2", (object?)setting.Obj2 ?? DBNull.Value);
-        command.Parameters.AddWithValue("$timeout", timeout);
+        command.Parameters.AddWithValue("$timeout", setting.Timeout);
         return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
@@ -184,7 +185,7 @@ public sealed class ResultsStore : IDisposable
         int inserted = 0;
         foreach (var episode in episodes)
         {
-            if (episode.Outcome is not (EpisodeOutcome.Obj1 or EpisodeOutcome.Obj2 or EpisodeOutcome.Timeout))
+            if (episode.Outcome is not (Outcome.Obj1 or Outcome.Obj2 or Outcome.Timeout))
                 throw new ArgumentException($"episode on level {episode.LevelSeed} has no outcome ({episode.Outcome})", nameof(episodes));
             seed.Value = episode.LevelSeed;
             outcome.Value = (int)episode.Outcome;
@@ -264,7 +265,7 @@ public sealed class ResultsStore : IDisposable
         using var reader = command.ExecuteReader();
         while (reader.Read())
             yield return new EpisodeRow(reader.GetString(0), reader.GetString(1), reader.GetInt32(2),
-                (EpisodeOutcome)reader.GetInt32(3), reader.GetInt32(4), (float)reader.GetDouble(5));
+                (Outcome)reader.GetInt32(3), reader.GetInt32(4), (float)reader.GetDouble(5));
     }
 
     public long EpisodeCount() => Scalar<long>("SELECT count(*) FROM episodes;");

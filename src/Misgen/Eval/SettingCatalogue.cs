@@ -1,3 +1,5 @@
+using Misgen.Envs;
+
 namespace Misgen.Eval;
 
 /// <summary>
@@ -26,14 +28,11 @@ public static class SettingCatalogue
     /// </summary>
     public static Setting Resolve(string spec, string? condition = null)
     {
-        spec = spec.Trim();
-        var found = All.FirstOrDefault(s => s.Spec == spec && (condition is null || s.Condition == condition))
-                    ?? All.FirstOrDefault(s => s.Spec == spec);
-        if (found is not null) return found;
-        if (!spec.Contains('+') || !spec.Contains(':'))
-            throw new MisgenInputException(
-                $"setting '{spec}' is neither in the catalogue nor a duel spec like 'maze:red-line+yellow-gem@textured'; run 'misgen settings' for the catalogue");
-        return new Setting(spec, condition);
+        // Parsing first gives the canonical spelling and a message naming any bad part.
+        string canonical = EnvSpec.Parse(spec).ToString();
+        var found = All.FirstOrDefault(s => s.Spec == canonical && (condition is null || s.Condition == condition))
+                    ?? All.FirstOrDefault(s => s.Spec == canonical);
+        return found ?? new Setting(canonical, condition);
     }
 
     private static List<TrainingCondition> Build()

@@ -1,3 +1,4 @@
+using Misgen.Envs;
 using Misgen.Eval;
 
 namespace Misgen.Tests.Eval;
@@ -20,7 +21,7 @@ public sealed class ResultsExportTests : IDisposable
         {
             int agent = store.AddAgent(new AgentRecord("seed,1"));
             int setting = store.AddSetting(SettingCatalogue.Resolve("maze:green-line+yellow-gem@textured"));
-            store.AddEpisodes(agent, setting, [new(7, EpisodeOutcome.Obj1, 12, 10), new(8, EpisodeOutcome.Timeout, 500, 0)]);
+            store.AddEpisodes(agent, setting, [new(7, Outcome.Obj1, 12, 10), new(8, Outcome.Timeout, 500, 0)]);
         }
         // Through the CLI verb, as a user runs it.
         int code = VerbRunner.Run("ExportVerb", ["export", db, "--out", Path.Combine(dir, "csv")]);

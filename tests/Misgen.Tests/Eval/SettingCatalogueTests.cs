@@ -49,5 +49,9 @@ public sealed class SettingCatalogueTests
         Assert.Null(adHoc.Condition);
         Assert.Equal("purple-gem", adHoc.Obj2);
         Assert.Throws<MisgenInputException>(() => SettingCatalogue.Resolve("red-line"));
+        Assert.Throws<MisgenInputException>(() => SettingCatalogue.Resolve("maze:mauve-line+yellow-gem@textured"));
+        // Specs are kept in the canonical spelling, so "gray" and "grey" are one setting.
+        Assert.Equal("maze:red-line+green-line@grey", SettingCatalogue.Resolve(" maze:red-line+green-line@gray ").Spec);
+        Assert.Equal("maze:yellow-line@grey", SettingCatalogue.Resolve("maze:red-line+green-line@grey").Condition);
     }
 }
