@@ -13,6 +13,7 @@ internal static class VerbCatalogue
         yield return RenderVerb.Create();
         yield return SettingsVerb.Create();
         yield return ExportVerb.Create();
+        yield return ReportVerb.Create();
         yield return BenchVerb.Create();
     }
 }

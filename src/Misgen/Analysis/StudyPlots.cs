@@ -56,7 +56,7 @@ public static class StudyPlots
         var y = new Setting(ySetting, null);
         var plot = new SvgPlot(width, height)
         {
-            Title = $"Preference: {y.Obj1} vs {y.Obj2} against {x.Obj1} vs {x.Obj2}",
+            Title = "Preference across two settings",
             Subtitle = double.IsFinite(fit.Slope)
                 ? $"OLS over {fit.Count} agents: R² = {F(fit.RSquared, 3)}, slope = {F(fit.Slope, 3)}, intercept = {F(fit.Intercept, 3)}"
                 : $"{fit.Count} agents: not enough spread for a fit",
@@ -76,8 +76,8 @@ public static class StudyPlots
     {
         var plot = new SvgPlot(width, height)
         {
-            Title = "Training curves",
-            Subtitle = curves.Count == 0 ? "no train.csv found" : $"{curves[0].YLabel} by {curves[0].XLabel}, {curves.Count} agents",
+            Title = curves.Count > 0 ? $"{Capitalise(curves[0].YLabel)} during training" : "Training",
+            Subtitle = curves.Count == 0 ? "no train.csv found" : $"one line per agent ({curves.Count})",
             XLabel = curves.Count > 0 ? curves[0].XLabel : "environment steps",
             YLabel = curves.Count > 0 ? curves[0].YLabel : "mean episode return",
         };
@@ -87,6 +87,8 @@ public static class StudyPlots
             plot.Line(c.X.Zip(c.Y), colour: "#9ca3af", width: 1);
         return plot.Render();
     }
+
+    private static string Capitalise(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
     internal static string F(double v, int decimals) =>
         double.IsFinite(v) ? v.ToString("F" + decimals, CultureInfo.InvariantCulture) : "–";

@@ -268,6 +268,27 @@ public sealed class ResultsStore : IDisposable
                 (Outcome)reader.GetInt32(3), reader.GetInt32(4), (float)reader.GetDouble(5));
     }
 
+    /// <summary>Level seed range, episodes per (agent, setting) and agents per setting.</summary>
+    public StudyProtocol Protocol()
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT count(*), coalesce(min(level_seed), 0), coalesce(max(level_seed), 0) FROM episodes;
+            SELECT coalesce(min(n), 0), coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM episodes GROUP BY agent_id, setting_id);
+            SELECT s.spec, count(DISTINCT e.agent_id) FROM episodes e JOIN settings s ON s.setting_id = e.setting_id GROUP BY e.setting_id;
+            """;
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        long episodes = reader.GetInt64(0), minSeed = reader.GetInt64(1), maxSeed = reader.GetInt64(2);
+        reader.NextResult();
+        reader.Read();
+        long minPerPair = reader.GetInt64(0), maxPerPair = reader.GetInt64(1);
+        reader.NextResult();
+        var perSetting = new Dictionary<string, int>();
+        while (reader.Read()) perSetting[reader.GetString(0)] = reader.GetInt32(1);
+        return new StudyProtocol(episodes, minSeed, maxSeed, minPerPair, maxPerPair, perSetting);
+    }
+
     public long EpisodeCount() => Scalar<long>("SELECT count(*) FROM episodes;");
 
     public void Dispose() => connection.Dispose();
