@@ -15,5 +15,7 @@ internal static class VerbCatalogue
         yield return ExportVerb.Create();
         yield return ReportVerb.Create();
         yield return BenchVerb.Create();
+        yield return ForwardVerb.Create();
+        yield return NnBenchVerb.Create();
     }
 }
