@@ -25,6 +25,8 @@ internal static class ReportVerb
             {
                 Title = parseResult.GetValue(title)!,
                 Outliers = new OutlierOptions(Seed: parseResult.GetValue(seed)),
+                // Agents whose directories still hold their weights get a GIF of their unusual behaviour.
+                OutlierGif = OutlierVideos.From(store),
             });
             Console.WriteLine($"wrote {path}");
             return Cli.Done;

@@ -3,7 +3,7 @@ using Misgen.Eval;
 namespace Misgen.Analysis;
 
 /// <summary>What the report shows an outlier doing: the agent on the setting that makes it unusual.</summary>
-public sealed record OutlierVideoRequest(AgentRecord Agent, Setting Setting);
+public sealed record OutlierVideoRequest(AgentRecord Agent, Setting Setting, OutlierReason? Reason);
 
 /// <summary>
 /// Options of <see cref="StudyReport"/>. Everything beyond results.db is optional: without

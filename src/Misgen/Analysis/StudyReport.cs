@@ -226,7 +226,7 @@ public static class StudyReport
                 && agentsByName.TryGetValue(agent.Agent, out var record))
             {
                 byte[]? gif = null;
-                try { gif = options.OutlierGif(new OutlierVideoRequest(record, setting)); }
+                try { gif = options.OutlierGif(new OutlierVideoRequest(record, setting, top)); }
                 catch (MisgenInputException) { gif = null; }
                 if (gif is not null)
                     html.Append($"<figure class=\"video\"><img alt=\"{H(agent.Agent)} on {H(setting.Spec)}\" src=\"data:image/gif;base64,{Convert.ToBase64String(gif)}\"><figcaption><code>{H(setting.Spec)}</code></figcaption></figure>");

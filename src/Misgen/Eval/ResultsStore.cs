@@ -289,6 +289,27 @@ public sealed class ResultsStore : IDisposable
         return new StudyProtocol(episodes, minSeed, maxSeed, minPerPair, maxPerPair, perSetting);
     }
 
+    /// <summary>
+    /// A level on which the agent's episode on the setting ended with <paramref name="outcome"/> (any
+    /// outcome when null), the one with the most steps when <paramref name="longest"/>, else the fewest;
+    /// null when there is none. Used to pick which episode a video shows.
+    /// </summary>
+    public int? FindLevel(string agent, string setting, Outcome? outcome, bool longest)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT e.level_seed FROM episodes e
+            JOIN agents a ON a.agent_id = e.agent_id JOIN settings s ON s.setting_id = e.setting_id
+            WHERE a.name = $agent AND s.spec = $setting AND ($outcome IS NULL OR e.outcome = $outcome)
+            ORDER BY e.steps {(longest ? "DESC" : "ASC")}, e.level_seed LIMIT 1;
+            """;
+        command.Parameters.AddWithValue("$agent", agent);
+        command.Parameters.AddWithValue("$setting", setting);
+        command.Parameters.AddWithValue("$outcome", outcome is null ? DBNull.Value : (int)outcome.Value);
+        object? value = command.ExecuteScalar();
+        return value is null or DBNull ? null : Convert.ToInt32(value, CultureInfo.InvariantCulture);
+    }
+
     public long EpisodeCount() => Scalar<long>("SELECT count(*) FROM episodes;");
 
     public void Dispose() => connection.Dispose();
