@@ -21,6 +21,7 @@ public static class BenchCatalogue
         new SortedDictionary<string, Action<BenchOptions, Action<BenchResult>>>(StringComparer.Ordinal)
         {
             ["env"] = EnvBench.Run,
+            ["eval"] = EvalBench.Run,
         };
 
     /// <summary>Runs <paramref name="body"/> with the shared worker pool set to each thread count in turn.</summary>
