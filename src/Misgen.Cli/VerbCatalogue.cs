@@ -9,5 +9,6 @@ internal static class VerbCatalogue
     public static IEnumerable<Command> All()
     {
         yield return VersionVerb.Create();
+        yield return SweepVerb.Create();
     }
 }

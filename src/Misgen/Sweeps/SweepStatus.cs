@@ -1,0 +1,18 @@
+namespace Misgen.Sweeps;
+
+/// <summary>The state of every task of a plan, read from the marker files (works for any executor).</summary>
+public sealed class SweepStatus
+{
+    public required IReadOnlyList<TaskStatus> Tasks { get; init; }
+
+    public int Count(TaskState state) => Tasks.Count(t => t.State == state);
+    public int Count(TaskState state, TaskKind kind) => Tasks.Count(t => t.State == state && t.Task.Kind == kind);
+    public bool Complete => Tasks.All(t => t.State == TaskState.Done);
+
+    /// <summary>Reads every task's markers. <paramref name="verifyChecksums"/> re-hashes every output (slower, catches corruption).</summary>
+    public static SweepStatus Read(SweepPlan plan, StudyLayout layout, bool verifyChecksums)
+    {
+        var markers = new TaskMarkers(layout);
+        return new SweepStatus { Tasks = plan.Tasks.Select(t => markers.Status(t, verifyChecksums)).ToList() };
+    }
+}
