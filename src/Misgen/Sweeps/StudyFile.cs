@@ -35,6 +35,11 @@ internal static partial class StudyFile
         {
             throw new MisgenInputException($"{path}:{e.Start.Line}: not valid YAML: {e.InnerException?.Message ?? e.Message}");
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this (without a position) for some unterminated flow collections.
+            throw new MisgenInputException($"{path}: not valid YAML (an unclosed [ or {{ ?)");
+        }
         if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode root)
             throw new MisgenInputException($"{path}: a study file is a YAML mapping (name:, out:, conditions: ...)");
         return reader.Study(root, Path.GetFullPath(path));
