@@ -9,6 +9,9 @@ internal static class VerbCatalogue
     public static IEnumerable<Command> All()
     {
         yield return VersionVerb.Create();
+        yield return EnvsVerb.Create();
+        yield return RenderVerb.Create();
         yield return SweepVerb.Create();
+        yield return BenchVerb.Create();
     }
 }

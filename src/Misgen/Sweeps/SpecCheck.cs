@@ -1,24 +1,29 @@
-using System.Text.RegularExpressions;
+using Misgen.Envs;
 
 namespace Misgen.Sweeps;
 
 /// <summary>
-/// Early syntax check of env specs in study files, so a typo fails at `plan` with its line number
-/// rather than hours later inside a task. The full check is EnvSpec.Parse, run by the task itself.
+/// Checks env specs of study files with EnvSpec.Parse at plan time, so a typo fails with its line
+/// number rather than hours later inside a task, and spells them canonically (stable ids and fingerprints).
 /// </summary>
-internal static partial class SpecCheck
+internal static class SpecCheck
 {
-    public static string? Problem(string spec, bool duel)
+    /// <summary>The canonical spec, or null with <paramref name="problem"/> saying what is wrong.</summary>
+    public static string? Canonical(string spec, bool duel, out string? problem)
     {
-        var m = SpecRegex().Match(spec);
-        if (!m.Success)
-            return $"'{spec}' is not an env spec; expected game:object[+object]@background[;key=value...], e.g. maze:yellow-line@textured";
-        bool isDuel = m.Groups[3].Success;
-        if (duel && !isDuel) return $"'{spec}' is not a duel (an evaluation setting has two objects: maze:red-line+yellow-gem@textured)";
-        if (!duel && isDuel) return $"'{spec}' is a duel; a training env has one object (maze:yellow-line@textured)";
-        return null;
+        EnvSpec parsed;
+        try
+        {
+            parsed = EnvSpec.Parse(spec);
+        }
+        catch (MisgenInputException e)
+        {
+            problem = e.Message;
+            return null;
+        }
+        problem = duel && !parsed.IsDuel ? $"'{spec}' is not a duel (an evaluation setting has two objects: maze:red-line+yellow-gem@textured)"
+            : !duel && parsed.IsDuel ? $"'{spec}' is a duel; a training env has one object (maze:yellow-line@textured)"
+            : null;
+        return problem == null ? parsed.ToString() : null;
     }
-
-    [GeneratedRegex(@"^[a-z]+:([a-z]+-[a-z]+)(\+([a-z]+-[a-z]+))?(@[a-z]+)?(;[a-z_]+=[A-Za-z0-9._-]+)*$")]
-    private static partial Regex SpecRegex();
 }

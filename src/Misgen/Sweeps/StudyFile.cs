@@ -274,9 +274,7 @@ internal static partial class StudyFile
         private string EnvSpecText(YamlNode node, string field, bool duel)
         {
             string v = Scalar(node, field);
-            string? problem = SpecCheck.Problem(v, duel);
-            if (problem != null) throw Error(node, field, problem);
-            return v;
+            return SpecCheck.Canonical(v, duel, out string? problem) ?? throw Error(node, field, problem!);
         }
     }
 

@@ -82,12 +82,23 @@ public sealed class StudyFileTests : IDisposable
     [InlineData("seeds: 0..1\nconditions:\n  - env: maze:yellow-line@black\n  - env: maze:yellow-line@black\n", "two conditions are named 'maze-yellow-line-black'")]
     [InlineData("seeds: 0..1\nconditions:\n  - env: maze:yellow-line@black\n    settings: all\n", "settings catalogue")]
     [InlineData("seeds: [1\nconditions: 3\n", "not valid YAML")]
-    [InlineData("seeds: 0..1\nconditions:\n  - env: \"maze yellow\"\n", ":3: conditions[0].env: 'maze yellow' is not an env spec")]
+    [InlineData("seeds: 0..1\nconditions:\n  - env: \"maze yellow\"\n", ":3: conditions[0].env: env spec 'maze yellow' has no game")]
+    [InlineData("seeds: 0..1\nconditions:\n  - env: maze:mauve-line@black\n", ":3: conditions[0].env: unknown")]
+    [InlineData("seeds: 0..1\nconditions:\n  - env: maze:yellow-line@black\n    settings: [maze:red-line+yellow-gem@pink]\n", ":4: conditions[0].settings: unknown background 'pink'")]
     public void Invalid_files_name_the_line_and_the_field(string yaml, string expected)
     {
         string message = Error(yaml);
         Assert.Contains(expected, message);
         Assert.StartsWith(Path.Combine(kit.Dir, "s.yaml"), message);
+    }
+
+    [Fact]
+    public void Specs_are_spelled_canonically()
+    {
+        var c = Load("seeds: [0]\nconditions:\n  - env: maze:yellow-line\n    settings: [\"maze:red-line+yellow-gem@textured;size=5\"]\n").Conditions[0];
+        Assert.Equal("maze:yellow-line@black", c.Env);   // black is the default background
+        Assert.Equal("maze-yellow-line-black", c.Name);
+        Assert.Equal("maze:red-line+yellow-gem@textured", c.Settings[0].Spec);
     }
 
     [Fact]
