@@ -62,6 +62,7 @@ public sealed class SlurmExecutor(Study study, SweepPlan plan, StudyLayout layou
     public IReadOnlyList<SlurmSubmission> Submit()
     {
         Directory.CreateDirectory(layout.LogsDir);
+        RefuseWhileQueued();
         var submissions = new List<SlurmSubmission>();
         string? previousJob = null;
         foreach (var array in plan.Arrays)
@@ -78,9 +79,24 @@ public sealed class SlurmExecutor(Study study, SweepPlan plan, StudyLayout layou
             submissions.Add(new SlurmSubmission(array.Phase, jobId, script, spec));
             previousJob = jobId;
         }
-        AtomicFile.WriteAllText(Path.Combine(layout.SlurmDir, "submitted.txt"),
-            string.Concat(submissions.Select(s => $"{DateTime.UtcNow:u} {s.Phase} job {s.JobId} array {s.ArraySpec}\n")));
+        if (submissions.Count > 0)
+            AtomicFile.WriteAllText(SubmittedPath,
+                string.Concat(submissions.Select(s => $"{s.JobId} {s.Phase} {s.ArraySpec} {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}\n")));
         return submissions;
+    }
+
+    private string SubmittedPath => Path.Combine(layout.SlurmDir, "submitted.txt");
+
+    /// <summary>The study's last submission, if any of it is still queued or running, would run tasks twice.</summary>
+    private void RefuseWhileQueued()
+    {
+        if (!File.Exists(SubmittedPath)) return;
+        var jobs = File.ReadAllLines(SubmittedPath).Select(l => l.Split(' ')[0]).Where(j => j.Length > 0).ToList();
+        var queue = jobs.Count > 0 ? SlurmQueue.Read() : null;
+        var live = queue == null ? [] : jobs.Where(queue.Contains).ToList();
+        if (live.Count > 0)
+            throw new MisgenInputException(
+                $"jobs {string.Join(", ", live)} of this study are still queued or running; wait for them (misgen sweep status) or scancel them, then run again");
     }
 
     /// <summary>[0,1,2,5,7,8] -> "0-2,5,7-8" (Slurm's --array list syntax).</summary>

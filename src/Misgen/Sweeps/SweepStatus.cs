@@ -13,6 +13,9 @@ public sealed class SweepStatus
     public static SweepStatus Read(SweepPlan plan, StudyLayout layout, bool verifyChecksums)
     {
         var markers = new TaskMarkers(layout);
-        return new SweepStatus { Tasks = plan.Tasks.Select(t => markers.Status(t, verifyChecksums)).ToList() };
+        // Ask Slurm only when some task was started by it (a dead array task leaves its .running marker behind).
+        bool slurm = plan.Tasks.Any(t => markers.ReadRunning(t)?.SlurmJob != null);
+        var queue = slurm ? SlurmQueue.Read() : null;
+        return new SweepStatus { Tasks = plan.Tasks.Select(t => markers.Status(t, verifyChecksums, queue)).ToList() };
     }
 }

@@ -74,21 +74,24 @@ public sealed class TaskMarkers(StudyLayout layout)
     /// <summary>
     /// State for `status`: done (valid marker), running (a .running marker whose process is alive, or
     /// on another host where we cannot tell), failed (.failed marker), else pending.
-    /// A .running marker of a dead process on this host is an interrupted run: pending.
+    /// A .running marker of a dead process on this host, or of a Slurm job no longer in
+    /// <paramref name="queue"/> (time limit, out of memory), is an interrupted run: pending.
     /// </summary>
-    public TaskStatus Status(SweepTask task, bool verifyChecksums)
+    public TaskStatus Status(SweepTask task, bool verifyChecksums, SlurmQueue? queue = null)
     {
         string? why = NotDoneReason(task, verifyChecksums);
         if (why == null) return new TaskStatus(task, TaskState.Done, null, null, null);
         var running = ReadRunning(task);
         if (running != null)
         {
-            if (running.Host != Host || ProcessAlive(running.Pid))
+            bool alive = running.SlurmJob != null && queue != null ? queue.Contains(running.SlurmJob)
+                : running.Host != Host || ProcessAlive(running.Pid);
+            if (alive)
                 return new TaskStatus(task, TaskState.Running, running.SlurmJob != null ? $"Slurm job {running.SlurmJob} on {running.Host}" : $"pid {running.Pid} on {running.Host}", running, null);
         }
         var failed = ReadFailed(task);
         if (failed != null) return new TaskStatus(task, TaskState.Failed, $"exit code {failed.ExitCode}: {failed.Message}", null, failed);
-        string? note = why == "not run" ? (running != null ? "interrupted (its process is gone)" : null) : why;
+        string? note = why == "not run" ? (running != null ? (running.SlurmJob != null ? $"interrupted (Slurm job {running.SlurmJob} is gone)" : "interrupted (its process is gone)") : null) : why;
         return new TaskStatus(task, TaskState.Pending, note, null, null);
     }
 

@@ -37,6 +37,8 @@ public sealed class SlurmExecutorTests : IDisposable
         var submitted = executor.Submit();
         Assert.Equal(["train", "eval"], submitted.Select(s => s.Phase));
         Assert.Equal(["0-1%2", "0-3%2"], submitted.Select(s => s.ArraySpec));
+        // Submitting again while those jobs are queued would run tasks twice: refused.
+        Assert.Contains("still queued or running", Assert.Throws<MisgenInputException>(() => executor.Submit()).Message);
         await WaitForCompletion(plan, layout, submitted);
 
         var reference = kit.Plan(kit.WriteStudy("reference", SweepTestKit.SmallStudy(Path.Combine(kit.Dir, "reference"), 0)));

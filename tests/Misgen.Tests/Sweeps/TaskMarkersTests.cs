@@ -68,6 +68,21 @@ public sealed class TaskMarkersTests : IDisposable
     }
 
     [Fact]
+    public void Array_task_that_left_the_Slurm_queue_without_finishing_is_pending()
+    {
+        var (_, layout, plan) = kit.Plan(kit.WriteStudy("m", SweepTestKit.SmallStudy(Path.Combine(kit.Dir, "out"), taskMs: 0)));
+        var markers = new TaskMarkers(layout);
+        var task = plan.Tasks[1];
+        AtomicFile.WriteAllText(layout.RunningMarker(task.Id),
+            System.Text.Json.JsonSerializer.Serialize(new RunningMarker(task.Id, 1, "node17", DateTime.UtcNow, "4242_1"), SweepPlan.Json));
+        Assert.Equal(TaskState.Running, markers.Status(task, false, SlurmQueue.Of("4242_1", "4242_2")).State);
+        Assert.Equal(TaskState.Running, markers.Status(task, false, queue: null).State);   // no squeue here: cannot tell
+        var gone = markers.Status(task, false, SlurmQueue.Of("4242_2", "4243_1"));
+        Assert.Equal(TaskState.Pending, gone.State);
+        Assert.Contains("Slurm job 4242_1 is gone", gone.Note);
+    }
+
+    [Fact]
     public void Collect_is_idempotent_and_skips_damaged_results()
     {
         var (study, layout, plan) = kit.Plan(kit.WriteStudy("m", SweepTestKit.SmallStudy(Path.Combine(kit.Dir, "out"), taskMs: 0)));
