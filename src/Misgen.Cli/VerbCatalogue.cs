@@ -13,5 +13,7 @@ internal static class VerbCatalogue
         yield return RenderVerb.Create();
         yield return SweepVerb.Create();
         yield return BenchVerb.Create();
+        yield return ForwardVerb.Create();
+        yield return NnBenchVerb.Create();
     }
 }

@@ -126,4 +126,22 @@ public sealed class MazeGameTests
         Assert.Equal((a.LevelSeed, a.AgentX, a.AgentY, a.FacingRight, a.Steps, a.Return), (b.LevelSeed, b.AgentX, b.AgentY, b.FacingRight, b.Steps, b.Return));
         Assert.Equal(a.Level.Cells.ToArray(), b.Level.Cells.ToArray());
     }
+
+    [Fact]
+    public void MazeEnv_follows_gymnasium_reset_and_step()
+    {
+        var g = GoldenLevels.Get(100000);
+        var env = new MazeEnv(EnvSpec.Parse("maze:yellow-line@black"));
+        var first = env.Reset(g.Seed).ToArray();
+        Assert.Equal(64 * 64 * 3, first.Length);
+        static int Yellow(ReadOnlySpan<byte> f) { int n = 0; for (int i = 0; i < f.Length; i += 3) if (f[i] == 255 && f[i + 1] == 255 && f[i + 2] == 0) n++; return n; }
+        Assert.True(Yellow(first) > 0);
+        var path = PathActions(g.PictureTrain, g.Goal);
+        StepResult last = default;
+        foreach (int a in path) last = env.Step(a);
+        Assert.True(last.Terminated);
+        Assert.Equal(Outcome.Obj1, last.Reached);
+        Assert.Equal(0, Yellow(env.Observation)); // procgen removes the object the agent took
+        Assert.False(first.AsSpan().SequenceEqual(env.Observation));
+    }
 }

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Globalization;
+using Misgen.Nn;
+
+namespace Misgen.Bench;
+
+/// <summary>
+/// `misgen bench nn`: IMPALA-CNN 16/32/32 forward (batch 256) and training step (minibatch 1024:
+/// forward, backward, gradient clipping, Adam) at 64x64 and 32x32, in samples/s and GFLOP/s
+/// (a training step counts 3x the forward FLOPs). Each figure is the median of several timed repeats.
+/// </summary>
+public static class NnBench
+{
+    public static readonly string[] Cases = ["forward-64", "train-64", "forward-32", "train-32"];
+
+    public sealed record Result(string Case, int Threads, double SamplesPerSecond, double Gflops, int Batch, int Repeats);
+
+    /// <summary>Runs the chosen cases (all when null) on the given thread counts (1 and all cores when null).</summary>
+    public static IReadOnlyList<Result> Run(int? threads, bool json, TextWriter output, IEnumerable<string>? cases = null, int repeats = 5)
+    {
+        var chosen = (cases ?? Cases).ToArray();
+        foreach (var c in chosen)
+            if (!Cases.Contains(c)) throw MisgenInputException.Unknown("nn bench case", c, Cases);
+        int[] threadCounts = threads is { } t ? [t] : Environment.ProcessorCount > 1 ? [1, Environment.ProcessorCount] : [1];
+        var results = new List<Result>();
+        if (!json) output.WriteLine($"{"case",-12} {"threads",7} {"batch",6} {"samples/s",11} {"GFLOP/s",8}");
+        foreach (var name in chosen)
+            foreach (int count in threadCounts)
+            {
+                WorkerPool.ConfigureShared(count);
+                var result = Measure(name, count, repeats);
+                results.Add(result);
+                if (json)
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{{\"bench\": \"nn\", \"case\": \"{name}\", \"threads\": {count}, \"value\": {result.SamplesPerSecond:F1}, \"unit\": \"samples/s\", \"gflops\": {result.Gflops:F1}, \"batch\": {result.Batch}, \"repeats\": {result.Repeats}}}"));
+                else
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{name,-12} {count,7} {result.Batch,6} {result.SamplesPerSecond,11:F1} {result.Gflops,8:F1}"));
+            }
+        return results;
+    }
+
+    /// <summary>
+    /// Writes what bench/torch_reference.py --check compares against PyTorch: for 64x64 and 32x32,
+    /// a seeded 16/32/32 model (model-S.safetensors), 64 observations (obs-S.bin: bytes, HWC RGB)
+    /// and Misgen's outputs on them (out-S.bin: float32 logits, then values).
+    /// </summary>
+    public static void ExportCrossCheck(string folder, TextWriter output)
+    {
+        Directory.CreateDirectory(folder);
+        foreach (int size in new[] { 64, 32 })
+        {
+            const int count = 64;
+            var model = new ImpalaCnn(new ImpalaConfig(size), 42);
+            // Non-zero biases and livelier heads than the initial 0.01 gain, so the check has teeth.
+            var rng = new Rng(43);
+            foreach (var p in model.Parameters)
+            {
+                var v = p.Value;
+                if (p.Shape.Length == 1) for (int i = 0; i < v.Length; i++) v[i] = (float)(rng.NextDouble() - 0.5) * 0.2f;
+                else if (p.Name == "fc_policy.weight") for (int i = 0; i < v.Length; i++) v[i] *= 100;
+            }
+            var obs = new byte[count * size * size * 3];
+            for (int i = 0; i < obs.Length; i++) obs[i] = (byte)rng.NextInt(256);
+            var logits = new float[count * 15];
+            var values = new float[count];
+            model.Forward(obs, count, logits, values);
+            Safetensors.Save(Path.Combine(folder, $"model-{size}.safetensors"), model);
+            AtomicFile.WriteAllBytes(Path.Combine(folder, $"obs-{size}.bin"), obs);
+            var floats = new byte[(logits.Length + values.Length) * 4];
+            for (int i = 0; i < logits.Length; i++) System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(floats.AsSpan(4 * i), logits[i]);
+            for (int i = 0; i < values.Length; i++) System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(floats.AsSpan(4 * (logits.Length + i)), values[i]);
+            AtomicFile.WriteAllBytes(Path.Combine(folder, $"out-{size}.bin"), floats);
+        }
+        output.WriteLine($"wrote {folder}; compare with: /usr/bin/python3 bench/torch_reference.py --check {folder}");
+    }
+
+    public static Result Measure(string name, int threads, int repeats)
+    {
+        bool train = name.StartsWith("train", StringComparison.Ordinal);
+        int size = name.EndsWith("64", StringComparison.Ordinal) ? 64 : 32;
+        int batch = train ? 1024 : 256;
+        var config = new ImpalaConfig(size);
+        var model = new ImpalaCnn(config, 1) { MaxBatch = batch };
+        var rng = new Rng(2);
+        var obs = new byte[batch * size * size * 3];
+        for (int i = 0; i < obs.Length; i++) obs[i] = (byte)rng.NextInt(256);
+        var logits = new float[batch * config.Actions];
+        var values = new float[batch];
+        var dLogits = new float[logits.Length];
+        var dValues = new float[batch];
+        for (int i = 0; i < dLogits.Length; i++) dLogits[i] = (float)(rng.NextDouble() - 0.5) / batch;
+        for (int i = 0; i < batch; i++) dValues[i] = (float)(rng.NextDouble() - 0.5) / batch;
+        var adam = new Adam(model.Parameters, 5e-4f);
+        void Once()
+        {
+            if (!train)
+            {
+                model.Forward(obs, batch, logits, values);
+                return;
+            }
+            model.ZeroGrad();
+            model.ForwardTrain(obs, batch, logits, values);
+            model.Backward(dLogits, dValues);
+            GradClip.ClipGlobalNorm(model.Parameters, 0.5f);
+            adam.Step();
+        }
+        Once(); // warm-up: workspaces, JIT tiers
+        Once();
+        var seconds = new double[repeats];
+        for (int r = 0; r < repeats; r++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            Once();
+            seconds[r] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+        Array.Sort(seconds);
+        double median = seconds[repeats / 2];
+        double samples = batch / median;
+        double flops = config.ForwardFlops * (train ? 3 : 1);
+        return new Result(name, threads, samples, samples * flops / 1e9, batch, repeats);
+    }
+}

@@ -1,1 +1,0 @@
-namespace Misgen.Bench; internal static class Placeholder {}

@@ -1,0 +1,30 @@
+using System.CommandLine;
+using Misgen.Bench;
+
+namespace Misgen.Cli.Verbs;
+
+/// <summary>Temporary `misgen bench-nn` until `misgen bench nn` (BenchVerb) lands; runs <see cref="NnBench"/>.</summary>
+internal static class NnBenchVerb
+{
+    public static Command Create()
+    {
+        var caseArgument = new Argument<string[]>("case") { Description = "forward-64, train-64, forward-32, train-32 (default: all)", Arity = ArgumentArity.ZeroOrMore };
+        var threads = new Option<int?>("--threads") { Description = "thread count (default: 1 and all cores)" };
+        var json = new Option<bool>("--json") { Description = "one JSON object per line" };
+        var repeats = new Option<int>("--repeats") { Description = "timed repeats per case (the median is reported)", DefaultValueFactory = _ => 5 };
+        var export = new Option<string?>("--export") { Description = "instead of timing, write a model, observations and Misgen's outputs to this folder for bench/torch_reference.py --check" };
+        var command = new Command("bench-nn", "Network core throughput (IMPALA-CNN forward and training samples/s).") { caseArgument, threads, json, repeats, export };
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(export) is { } folder)
+            {
+                NnBench.ExportCrossCheck(folder, Console.Out);
+                return Cli.Done;
+            }
+            var cases = parse.GetValue(caseArgument);
+            NnBench.Run(parse.GetValue(threads), parse.GetValue(json), Console.Out, cases is { Length: > 0 } ? cases : null, Math.Max(1, parse.GetValue(repeats)));
+            return Cli.Done;
+        });
+        return command;
+    }
+}

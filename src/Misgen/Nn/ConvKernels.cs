@@ -1,0 +1,318 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Misgen.Nn;
+
+/// <summary>
+/// Direct 3x3 convolution (stride 1, padding 1) on padded NHWC planes (<see cref="Plane"/>), with
+/// register-blocked micro-kernels: a row of 16 output pixels x 16 output channels, or 8 pixels x
+/// 32 channels, held in zmm accumulators; each input value is broadcast once and multiplied into
+/// a vector of weights. Packed weights are [ky][kx][ci (stride)][co (stride)], so for a fixed ky the
+/// 3 x stride inputs of a pixel's neighbourhood row are contiguous in memory, like the weights.
+/// The same kernel computes the input gradient with flipped, transposed weights.
+/// Vector512 is used whenever Vector512 or Vector256 is accelerated (on AVX2-only hardware the
+/// runtime executes each Vector512 operation as two Vector256 ones); otherwise the scalar
+/// reference in <see cref="ReferenceKernels"/> runs.
+/// </summary>
+internal static unsafe class ConvKernels
+{
+    public static bool Simd { get; } = Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated;
+
+    /// <summary>
+    /// output[y, x, :] = bias + addend[y, x, :] + sum over taps and input channels. Input, output and
+    /// addend are padded planes of the same height and width; addend (residual) may be null.
+    /// </summary>
+    public static void Forward(float* input, Plane inPlane, float* weights, float* bias, float* output, Plane outPlane, float* addend)
+    {
+        if (!Simd)
+        {
+            ReferenceKernels.ConvForward(input, inPlane, weights, bias, output, outPlane, addend);
+            return;
+        }
+        int height = outPlane.Height, width = outPlane.Width, groups = outPlane.Stride / 16;
+        for (int y = 0; y < height; y++)
+        {
+            int g = 0;
+            for (; g + 2 <= groups; g += 2)
+            {
+                int x = 0;
+                for (; x + 8 <= width; x += 8) Pixels8Groups2(input, inPlane, weights, bias, output, outPlane, addend, y, x, g);
+                for (; x < width; x++) { Pixel1Group1(input, inPlane, weights, bias, output, outPlane, addend, y, x, g); Pixel1Group1(input, inPlane, weights, bias, output, outPlane, addend, y, x, g + 1); }
+            }
+            if (g < groups)
+            {
+                int x = 0;
+                for (; x + 16 <= width; x += 16) Pixels16Group1(input, inPlane, weights, bias, output, outPlane, addend, y, x, g);
+                for (; x < width; x++) Pixel1Group1(input, inPlane, weights, bias, output, outPlane, addend, y, x, g);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Pixels16Group1(float* input, Plane inPlane, float* weights, float* bias, float* output, Plane outPlane, float* addend, int y, int x, int g)
+    {
+        int cs = inPlane.Stride, co = outPlane.Stride, k3 = 3 * cs;
+        Vector512<float> b = Vector512.Load(bias + g * 16);
+        Vector512<float> a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b;
+        Vector512<float> a8 = b, a9 = b, a10 = b, a11 = b, a12 = b, a13 = b, a14 = b, a15 = b;
+        for (int ky = 0; ky < 3; ky++)
+        {
+            float* src = input + ((y + ky) * (inPlane.Width + 2) + x) * cs;
+            float* w = weights + ky * k3 * co + g * 16;
+            for (int k = 0; k < k3; k++, src++, w += co)
+            {
+                Vector512<float> wv = Vector512.Load(w);
+                a0 = Vector512.FusedMultiplyAdd(Vector512.Create(src[0]), wv, a0);
+                a1 = Vector512.FusedMultiplyAdd(Vector512.Create(src[cs]), wv, a1);
+                a2 = Vector512.FusedMultiplyAdd(Vector512.Create(src[2 * cs]), wv, a2);
+                a3 = Vector512.FusedMultiplyAdd(Vector512.Create(src[3 * cs]), wv, a3);
+                a4 = Vector512.FusedMultiplyAdd(Vector512.Create(src[4 * cs]), wv, a4);
+                a5 = Vector512.FusedMultiplyAdd(Vector512.Create(src[5 * cs]), wv, a5);
+                a6 = Vector512.FusedMultiplyAdd(Vector512.Create(src[6 * cs]), wv, a6);
+                a7 = Vector512.FusedMultiplyAdd(Vector512.Create(src[7 * cs]), wv, a7);
+                a8 = Vector512.FusedMultiplyAdd(Vector512.Create(src[8 * cs]), wv, a8);
+                a9 = Vector512.FusedMultiplyAdd(Vector512.Create(src[9 * cs]), wv, a9);
+                a10 = Vector512.FusedMultiplyAdd(Vector512.Create(src[10 * cs]), wv, a10);
+                a11 = Vector512.FusedMultiplyAdd(Vector512.Create(src[11 * cs]), wv, a11);
+                a12 = Vector512.FusedMultiplyAdd(Vector512.Create(src[12 * cs]), wv, a12);
+                a13 = Vector512.FusedMultiplyAdd(Vector512.Create(src[13 * cs]), wv, a13);
+                a14 = Vector512.FusedMultiplyAdd(Vector512.Create(src[14 * cs]), wv, a14);
+                a15 = Vector512.FusedMultiplyAdd(Vector512.Create(src[15 * cs]), wv, a15);
+            }
+        }
+        float* dst = output + outPlane.Offset(y, x) + g * 16;
+        if (addend != null)
+        {
+            float* add = addend + outPlane.Offset(y, x) + g * 16;
+            a0 += Vector512.Load(add); a1 += Vector512.Load(add + co); a2 += Vector512.Load(add + 2 * co); a3 += Vector512.Load(add + 3 * co);
+            a4 += Vector512.Load(add + 4 * co); a5 += Vector512.Load(add + 5 * co); a6 += Vector512.Load(add + 6 * co); a7 += Vector512.Load(add + 7 * co);
+            a8 += Vector512.Load(add + 8 * co); a9 += Vector512.Load(add + 9 * co); a10 += Vector512.Load(add + 10 * co); a11 += Vector512.Load(add + 11 * co);
+            a12 += Vector512.Load(add + 12 * co); a13 += Vector512.Load(add + 13 * co); a14 += Vector512.Load(add + 14 * co); a15 += Vector512.Load(add + 15 * co);
+        }
+        a0.Store(dst); a1.Store(dst + co); a2.Store(dst + 2 * co); a3.Store(dst + 3 * co);
+        a4.Store(dst + 4 * co); a5.Store(dst + 5 * co); a6.Store(dst + 6 * co); a7.Store(dst + 7 * co);
+        a8.Store(dst + 8 * co); a9.Store(dst + 9 * co); a10.Store(dst + 10 * co); a11.Store(dst + 11 * co);
+        a12.Store(dst + 12 * co); a13.Store(dst + 13 * co); a14.Store(dst + 14 * co); a15.Store(dst + 15 * co);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Pixels8Groups2(float* input, Plane inPlane, float* weights, float* bias, float* output, Plane outPlane, float* addend, int y, int x, int g)
+    {
+        int cs = inPlane.Stride, co = outPlane.Stride, k3 = 3 * cs;
+        Vector512<float> b0 = Vector512.Load(bias + g * 16), b1 = Vector512.Load(bias + g * 16 + 16);
+        Vector512<float> a0 = b0, a1 = b0, a2 = b0, a3 = b0, a4 = b0, a5 = b0, a6 = b0, a7 = b0;
+        Vector512<float> c0 = b1, c1 = b1, c2 = b1, c3 = b1, c4 = b1, c5 = b1, c6 = b1, c7 = b1;
+        for (int ky = 0; ky < 3; ky++)
+        {
+            float* src = input + ((y + ky) * (inPlane.Width + 2) + x) * cs;
+            float* w = weights + ky * k3 * co + g * 16;
+            for (int k = 0; k < k3; k++, src++, w += co)
+            {
+                Vector512<float> w0 = Vector512.Load(w), w1 = Vector512.Load(w + 16);
+                Vector512<float> s;
+                s = Vector512.Create(src[0]); a0 = Vector512.FusedMultiplyAdd(s, w0, a0); c0 = Vector512.FusedMultiplyAdd(s, w1, c0);
+                s = Vector512.Create(src[cs]); a1 = Vector512.FusedMultiplyAdd(s, w0, a1); c1 = Vector512.FusedMultiplyAdd(s, w1, c1);
+                s = Vector512.Create(src[2 * cs]); a2 = Vector512.FusedMultiplyAdd(s, w0, a2); c2 = Vector512.FusedMultiplyAdd(s, w1, c2);
+                s = Vector512.Create(src[3 * cs]); a3 = Vector512.FusedMultiplyAdd(s, w0, a3); c3 = Vector512.FusedMultiplyAdd(s, w1, c3);
+                s = Vector512.Create(src[4 * cs]); a4 = Vector512.FusedMultiplyAdd(s, w0, a4); c4 = Vector512.FusedMultiplyAdd(s, w1, c4);
+                s = Vector512.Create(src[5 * cs]); a5 = Vector512.FusedMultiplyAdd(s, w0, a5); c5 = Vector512.FusedMultiplyAdd(s, w1, c5);
+                s = Vector512.Create(src[6 * cs]); a6 = Vector512.FusedMultiplyAdd(s, w0, a6); c6 = Vector512.FusedMultiplyAdd(s, w1, c6);
+                s = Vector512.Create(src[7 * cs]); a7 = Vector512.FusedMultiplyAdd(s, w0, a7); c7 = Vector512.FusedMultiplyAdd(s, w1, c7);
+            }
+        }
+        float* dst = output + outPlane.Offset(y, x) + g * 16;
+        if (addend != null)
+        {
+            float* add = addend + outPlane.Offset(y, x) + g * 16;
+            a0 += Vector512.Load(add); c0 += Vector512.Load(add + 16);
+            a1 += Vector512.Load(add + co); c1 += Vector512.Load(add + co + 16);
+            a2 += Vector512.Load(add + 2 * co); c2 += Vector512.Load(add + 2 * co + 16);
+            a3 += Vector512.Load(add + 3 * co); c3 += Vector512.Load(add + 3 * co + 16);
+            a4 += Vector512.Load(add + 4 * co); c4 += Vector512.Load(add + 4 * co + 16);
+            a5 += Vector512.Load(add + 5 * co); c5 += Vector512.Load(add + 5 * co + 16);
+            a6 += Vector512.Load(add + 6 * co); c6 += Vector512.Load(add + 6 * co + 16);
+            a7 += Vector512.Load(add + 7 * co); c7 += Vector512.Load(add + 7 * co + 16);
+        }
+        a0.Store(dst); c0.Store(dst + 16);
+        a1.Store(dst + co); c1.Store(dst + co + 16);
+        a2.Store(dst + 2 * co); c2.Store(dst + 2 * co + 16);
+        a3.Store(dst + 3 * co); c3.Store(dst + 3 * co + 16);
+        a4.Store(dst + 4 * co); c4.Store(dst + 4 * co + 16);
+        a5.Store(dst + 5 * co); c5.Store(dst + 5 * co + 16);
+        a6.Store(dst + 6 * co); c6.Store(dst + 6 * co + 16);
+        a7.Store(dst + 7 * co); c7.Store(dst + 7 * co + 16);
+    }
+
+    private static void Pixel1Group1(float* input, Plane inPlane, float* weights, float* bias, float* output, Plane outPlane, float* addend, int y, int x, int g)
+    {
+        int cs = inPlane.Stride, co = outPlane.Stride, k3 = 3 * cs;
+        Vector512<float> a = Vector512.Load(bias + g * 16), e = Vector512<float>.Zero;
+        for (int ky = 0; ky < 3; ky++)
+        {
+            float* src = input + ((y + ky) * (inPlane.Width + 2) + x) * cs;
+            float* w = weights + ky * k3 * co + g * 16;
+            int k = 0;
+            for (; k + 2 <= k3; k += 2)
+            {
+                a = Vector512.FusedMultiplyAdd(Vector512.Create(src[k]), Vector512.Load(w + k * co), a);
+                e = Vector512.FusedMultiplyAdd(Vector512.Create(src[k + 1]), Vector512.Load(w + (k + 1) * co), e);
+            }
+            for (; k < k3; k++) a = Vector512.FusedMultiplyAdd(Vector512.Create(src[k]), Vector512.Load(w + k * co), a);
+        }
+        a += e;
+        int offset = outPlane.Offset(y, x) + g * 16;
+        if (addend != null) a += Vector512.Load(addend + offset);
+        a.Store(output + offset);
+    }
+
+    /// <summary>
+    /// Accumulates the weight gradient dW[ky][kx][ci][co] += sum over pixels of
+    /// input[y + ky - 1, x + kx - 1, ci] * dOut[y, x, co] (an outer product per pixel, ci rows held
+    /// in registers), and the bias gradient.
+    /// </summary>
+    public static void WeightGrad(float* input, Plane inPlane, float* dOut, Plane outPlane, float* dWeights, float* dBias)
+    {
+        if (!Simd)
+        {
+            ReferenceKernels.ConvWeightGrad(input, inPlane, dOut, outPlane, dWeights, dBias);
+            return;
+        }
+        int groups = outPlane.Stride / 16, k3 = 3 * inPlane.Stride;
+        for (int ky = 0; ky < 3; ky++)
+        {
+            int g = 0;
+            for (; g + 2 <= groups; g += 2)
+                for (int k = 0; k < k3; k += 8) Rows8Groups2(input, inPlane, dOut, outPlane, dWeights, ky, k, Math.Min(8, k3 - k), g);
+            if (g < groups)
+                for (int k = 0; k < k3; k += 16) Rows16Group1(input, inPlane, dOut, outPlane, dWeights, ky, k, Math.Min(16, k3 - k), g);
+        }
+        BiasGrad(dOut, outPlane, dBias);
+    }
+
+    private static void BiasGrad(float* dOut, Plane outPlane, float* dBias)
+    {
+        int co = outPlane.Stride;
+        for (int g = 0; g < co; g += 16)
+        {
+            Vector512<float> s = Vector512<float>.Zero, t = Vector512<float>.Zero;
+            for (int y = 0; y < outPlane.Height; y++)
+            {
+                float* row = dOut + outPlane.Offset(y, 0) + g;
+                int x = 0;
+                for (; x + 2 <= outPlane.Width; x += 2) { s += Vector512.Load(row + x * co); t += Vector512.Load(row + (x + 1) * co); }
+                for (; x < outPlane.Width; x++) s += Vector512.Load(row + x * co);
+            }
+            (Vector512.Load(dBias + g) + (s + t)).Store(dBias + g);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Rows16Group1(float* input, Plane inPlane, float* dOut, Plane outPlane, float* dWeights, int ky, int k, int rows, int g)
+    {
+        int cs = inPlane.Stride, co = outPlane.Stride;
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+        Vector512<float> a8 = default, a9 = default, a10 = default, a11 = default, a12 = default, a13 = default, a14 = default, a15 = default;
+        for (int y = 0; y < outPlane.Height; y++)
+        {
+            float* src = input + ((y + ky) * (inPlane.Width + 2)) * cs + k;
+            float* d = dOut + outPlane.Offset(y, 0) + g * 16;
+            for (int x = 0; x < outPlane.Width; x++, src += cs, d += co)
+            {
+                Vector512<float> dv = Vector512.Load(d);
+                a0 = Vector512.FusedMultiplyAdd(Vector512.Create(src[0]), dv, a0);
+                a1 = Vector512.FusedMultiplyAdd(Vector512.Create(src[1]), dv, a1);
+                a2 = Vector512.FusedMultiplyAdd(Vector512.Create(src[2]), dv, a2);
+                a3 = Vector512.FusedMultiplyAdd(Vector512.Create(src[3]), dv, a3);
+                a4 = Vector512.FusedMultiplyAdd(Vector512.Create(src[4]), dv, a4);
+                a5 = Vector512.FusedMultiplyAdd(Vector512.Create(src[5]), dv, a5);
+                a6 = Vector512.FusedMultiplyAdd(Vector512.Create(src[6]), dv, a6);
+                a7 = Vector512.FusedMultiplyAdd(Vector512.Create(src[7]), dv, a7);
+                a8 = Vector512.FusedMultiplyAdd(Vector512.Create(src[8]), dv, a8);
+                a9 = Vector512.FusedMultiplyAdd(Vector512.Create(src[9]), dv, a9);
+                a10 = Vector512.FusedMultiplyAdd(Vector512.Create(src[10]), dv, a10);
+                a11 = Vector512.FusedMultiplyAdd(Vector512.Create(src[11]), dv, a11);
+                a12 = Vector512.FusedMultiplyAdd(Vector512.Create(src[12]), dv, a12);
+                a13 = Vector512.FusedMultiplyAdd(Vector512.Create(src[13]), dv, a13);
+                a14 = Vector512.FusedMultiplyAdd(Vector512.Create(src[14]), dv, a14);
+                a15 = Vector512.FusedMultiplyAdd(Vector512.Create(src[15]), dv, a15);
+            }
+        }
+        float* dw = dWeights + (ky * 3 * cs + k) * co + g * 16;
+        Accumulate(dw, co, rows, 0, a0); Accumulate(dw, co, rows, 1, a1); Accumulate(dw, co, rows, 2, a2); Accumulate(dw, co, rows, 3, a3);
+        Accumulate(dw, co, rows, 4, a4); Accumulate(dw, co, rows, 5, a5); Accumulate(dw, co, rows, 6, a6); Accumulate(dw, co, rows, 7, a7);
+        Accumulate(dw, co, rows, 8, a8); Accumulate(dw, co, rows, 9, a9); Accumulate(dw, co, rows, 10, a10); Accumulate(dw, co, rows, 11, a11);
+        Accumulate(dw, co, rows, 12, a12); Accumulate(dw, co, rows, 13, a13); Accumulate(dw, co, rows, 14, a14); Accumulate(dw, co, rows, 15, a15);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Rows8Groups2(float* input, Plane inPlane, float* dOut, Plane outPlane, float* dWeights, int ky, int k, int rows, int g)
+    {
+        int cs = inPlane.Stride, co = outPlane.Stride;
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        for (int y = 0; y < outPlane.Height; y++)
+        {
+            float* src = input + ((y + ky) * (inPlane.Width + 2)) * cs + k;
+            float* d = dOut + outPlane.Offset(y, 0) + g * 16;
+            for (int x = 0; x < outPlane.Width; x++, src += cs, d += co)
+            {
+                Vector512<float> d0 = Vector512.Load(d), d1 = Vector512.Load(d + 16);
+                Vector512<float> s;
+                s = Vector512.Create(src[0]); a0 = Vector512.FusedMultiplyAdd(s, d0, a0); c0 = Vector512.FusedMultiplyAdd(s, d1, c0);
+                s = Vector512.Create(src[1]); a1 = Vector512.FusedMultiplyAdd(s, d0, a1); c1 = Vector512.FusedMultiplyAdd(s, d1, c1);
+                s = Vector512.Create(src[2]); a2 = Vector512.FusedMultiplyAdd(s, d0, a2); c2 = Vector512.FusedMultiplyAdd(s, d1, c2);
+                s = Vector512.Create(src[3]); a3 = Vector512.FusedMultiplyAdd(s, d0, a3); c3 = Vector512.FusedMultiplyAdd(s, d1, c3);
+                s = Vector512.Create(src[4]); a4 = Vector512.FusedMultiplyAdd(s, d0, a4); c4 = Vector512.FusedMultiplyAdd(s, d1, c4);
+                s = Vector512.Create(src[5]); a5 = Vector512.FusedMultiplyAdd(s, d0, a5); c5 = Vector512.FusedMultiplyAdd(s, d1, c5);
+                s = Vector512.Create(src[6]); a6 = Vector512.FusedMultiplyAdd(s, d0, a6); c6 = Vector512.FusedMultiplyAdd(s, d1, c6);
+                s = Vector512.Create(src[7]); a7 = Vector512.FusedMultiplyAdd(s, d0, a7); c7 = Vector512.FusedMultiplyAdd(s, d1, c7);
+            }
+        }
+        float* dw = dWeights + (ky * 3 * cs + k) * co + g * 16;
+        Accumulate(dw, co, rows, 0, a0); Accumulate(dw + 16, co, rows, 0, c0);
+        Accumulate(dw, co, rows, 1, a1); Accumulate(dw + 16, co, rows, 1, c1);
+        Accumulate(dw, co, rows, 2, a2); Accumulate(dw + 16, co, rows, 2, c2);
+        Accumulate(dw, co, rows, 3, a3); Accumulate(dw + 16, co, rows, 3, c3);
+        Accumulate(dw, co, rows, 4, a4); Accumulate(dw + 16, co, rows, 4, c4);
+        Accumulate(dw, co, rows, 5, a5); Accumulate(dw + 16, co, rows, 5, c5);
+        Accumulate(dw, co, rows, 6, a6); Accumulate(dw + 16, co, rows, 6, c6);
+        Accumulate(dw, co, rows, 7, a7); Accumulate(dw + 16, co, rows, 7, c7);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate(float* dw, int co, int rows, int row, Vector512<float> value)
+    {
+        if (row >= rows) return; // rows past the last real ci (kernel read ahead into slack)
+        float* p = dw + row * co;
+        (Vector512.Load(p) + value).Store(p);
+    }
+
+    /// <summary>Packs [out, in, 3, 3] PyTorch weights into [ky][kx][ci stride][co stride] (forward).</summary>
+    public static void PackForward(ReadOnlySpan<float> torch, int cout, int cin, int cinStride, int coutStride, Span<float> packed)
+    {
+        packed.Clear();
+        for (int o = 0; o < cout; o++)
+            for (int i = 0; i < cin; i++)
+                for (int t = 0; t < 9; t++)
+                    packed[(t * cinStride + i) * coutStride + o] = torch[(o * cin + i) * 9 + t];
+    }
+
+    /// <summary>Packs [out, in, 3, 3] weights flipped and transposed: [ky][kx][co stride][ci stride], for the input gradient.</summary>
+    public static void PackBackward(ReadOnlySpan<float> torch, int cout, int cin, int cinStride, int coutStride, Span<float> packed)
+    {
+        packed.Clear();
+        for (int o = 0; o < cout; o++)
+            for (int i = 0; i < cin; i++)
+                for (int t = 0; t < 9; t++)
+                    packed[((8 - t) * coutStride + o) * cinStride + i] = torch[(o * cin + i) * 9 + t];
+    }
+
+    /// <summary>Adds a packed-forward-layout gradient into a PyTorch-layout gradient.</summary>
+    public static void UnpackAdd(ReadOnlySpan<float> packed, int cout, int cin, int cinStride, int coutStride, Span<float> torch)
+    {
+        for (int o = 0; o < cout; o++)
+            for (int i = 0; i < cin; i++)
+                for (int t = 0; t < 9; t++)
+                    torch[(o * cin + i) * 9 + t] += packed[(t * cinStride + i) * coutStride + o];
+    }
+}

@@ -1,0 +1,64 @@
+using System.Runtime.Intrinsics;
+
+namespace Misgen.Nn;
+
+/// <summary>
+/// MaxPool2d(kernel 3, stride 2, padding 1) on padded NHWC planes, vectorised over channels.
+/// Ties go to the first maximum in window order (row by row), as in PyTorch; the argmax (window
+/// index 0..8 per output value) routes the gradient in the backward pass.
+/// </summary>
+internal static unsafe class PoolKernels
+{
+    public static void MaxPool(float* input, Plane inPlane, float* output, Plane outPlane, byte* argmax)
+    {
+        if (!ConvKernels.Simd)
+        {
+            ReferenceKernels.MaxPool(input, inPlane, output, outPlane, argmax);
+            return;
+        }
+        int cs = inPlane.Stride;
+        int* index = stackalloc int[16];
+        for (int oy = 0; oy < outPlane.Height; oy++)
+            for (int ox = 0; ox < outPlane.Width; ox++)
+                for (int c = 0; c < cs; c += 16)
+                {
+                    Vector512<float> best = Vector512.Create(float.NegativeInfinity);
+                    Vector512<int> bestK = Vector512<int>.Zero;
+                    for (int k = 0; k < 9; k++)
+                    {
+                        int iy = 2 * oy - 1 + k / 3, ix = 2 * ox - 1 + k % 3;
+                        if (iy < 0 || ix < 0 || iy >= inPlane.Height || ix >= inPlane.Width) continue;
+                        Vector512<float> v = Vector512.Load(input + inPlane.Offset(iy, ix) + c);
+                        Vector512<float> greater = Vector512.GreaterThan(v, best);
+                        best = Vector512.ConditionalSelect(greater, v, best);
+                        bestK = Vector512.ConditionalSelect(greater.AsInt32(), Vector512.Create(k), bestK);
+                    }
+                    best.Store(output + outPlane.Offset(oy, ox) + c);
+                    if (argmax != null)
+                    {
+                        bestK.Store(index);
+                        byte* dst = argmax + (oy * outPlane.Width + ox) * cs + c;
+                        for (int i = 0; i < 16; i++) dst[i] = (byte)index[i];
+                    }
+                }
+    }
+
+    /// <summary>dInput (interior cleared first) receives each dOutput value at its window's argmax.</summary>
+    public static void MaxPoolBackward(float* dOutput, Plane outPlane, byte* argmax, float* dInput, Plane inPlane)
+    {
+        int cs = inPlane.Stride;
+        for (int y = 0; y < inPlane.Height; y++)
+            new Span<float>(dInput + inPlane.Offset(y, 0), inPlane.Width * cs).Clear();
+        for (int oy = 0; oy < outPlane.Height; oy++)
+            for (int ox = 0; ox < outPlane.Width; ox++)
+            {
+                float* d = dOutput + outPlane.Offset(oy, ox);
+                byte* a = argmax + (oy * outPlane.Width + ox) * cs;
+                for (int c = 0; c < cs; c++)
+                {
+                    int k = a[c];
+                    dInput[inPlane.Offset(2 * oy - 1 + k / 3, 2 * ox - 1 + k % 3) + c] += d[c];
+                }
+            }
+    }
+}

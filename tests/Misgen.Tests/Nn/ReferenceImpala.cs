@@ -1,0 +1,116 @@
+using Misgen.Nn;
+
+namespace Misgen.Tests.Nn;
+
+/// <summary>
+/// An independent, deliberately naive double-precision IMPALA-CNN in PyTorch semantics (NCHW,
+/// state-dict layouts), written from ORIGINALS section 3 and not from the kernels: the reference
+/// the fast network is checked against, and the function finite differences are taken of.
+/// </summary>
+internal sealed class ReferenceImpala
+{
+    private readonly ImpalaConfig config;
+    private readonly Dictionary<string, double[]> weights;
+
+    public ReferenceImpala(ImpalaCnn model)
+    {
+        config = model.Config;
+        weights = model.Parameters.ToDictionary(p => p.Name, p => p.Value.ToArray().Select(v => (double)v).ToArray());
+    }
+
+    public double[] this[string name] => weights[name];
+
+    /// <summary>Every named intermediate (NCHW, flattened) plus "logits" and "values" for one observation.</summary>
+    public Dictionary<string, double[]> Run(ReadOnlySpan<byte> observation)
+    {
+        var acts = new Dictionary<string, double[]>();
+        int size = config.InputSize, c = 3;
+        var x = new double[3 * size * size];
+        for (int ch = 0; ch < 3; ch++)
+            for (int y = 0; y < size; y++)
+                for (int xx = 0; xx < size; xx++)
+                    x[(ch * size + y) * size + xx] = (double)(float)(observation[(y * size + xx) * 3 + ch] / 255f);
+        int[] widths = [config.Width1, config.Width2, config.Width3];
+        for (int b = 1; b <= 3; b++)
+        {
+            string p = $"embedder.block{b}";
+            int w = widths[b - 1];
+            x = Conv(x, c, size, w, weights[$"{p}.conv.weight"], weights[$"{p}.conv.bias"]);
+            acts[$"{p}.conv"] = x;
+            x = MaxPool(x, w, size, out size);
+            acts[$"{p}.maxpool"] = x;
+            c = w;
+            for (int r = 1; r <= 2; r++)
+            {
+                string q = $"{p}.res{r}";
+                var a = Relu(x); acts[$"{q}.relu1"] = a;
+                var h = Conv(a, c, size, c, weights[$"{q}.conv1.weight"], weights[$"{q}.conv1.bias"]); acts[$"{q}.conv1"] = h;
+                var a2 = Relu(h); acts[$"{q}.relu2"] = a2;
+                var h2 = Conv(a2, c, size, c, weights[$"{q}.conv2.weight"], weights[$"{q}.conv2.bias"]); acts[$"{q}.conv2"] = h2;
+                x = x.Zip(h2, (u, v) => u + v).ToArray(); acts[$"{q}.resadd"] = x;
+            }
+        }
+        x = Relu(x); acts["embedder.relu3"] = x;
+        var fc = Linear(x, weights["embedder.fc.weight"], weights["embedder.fc.bias"], config.Hidden); acts["embedder.fc"] = fc;
+        var hidden = Relu(fc); acts["embedder.relufc"] = hidden;
+        acts["fc_policy"] = acts["logits"] = Linear(hidden, weights["fc_policy.weight"], weights["fc_policy.bias"], config.Actions);
+        acts["fc_value"] = acts["values"] = Linear(hidden, weights["fc_value.weight"], weights["fc_value.bias"], 1);
+        return acts;
+    }
+
+    private static double[] Relu(double[] x) => x.Select(v => Math.Max(v, 0)).ToArray();
+
+    private static double[] Conv(double[] x, int cin, int size, int cout, double[] w, double[] bias)
+    {
+        var y = new double[cout * size * size];
+        for (int o = 0; o < cout; o++)
+            for (int yy = 0; yy < size; yy++)
+                for (int xx = 0; xx < size; xx++)
+                {
+                    double s = bias[o];
+                    for (int i = 0; i < cin; i++)
+                        for (int ky = 0; ky < 3; ky++)
+                            for (int kx = 0; kx < 3; kx++)
+                            {
+                                int iy = yy + ky - 1, ix = xx + kx - 1;
+                                if (iy < 0 || ix < 0 || iy >= size || ix >= size) continue;
+                                s += x[(i * size + iy) * size + ix] * w[((o * cin + i) * 3 + ky) * 3 + kx];
+                            }
+                    y[(o * size + yy) * size + xx] = s;
+                }
+        return y;
+    }
+
+    private static double[] MaxPool(double[] x, int c, int size, out int pooled)
+    {
+        pooled = (size + 2 - 3) / 2 + 1;
+        var y = new double[c * pooled * pooled];
+        for (int ch = 0; ch < c; ch++)
+            for (int oy = 0; oy < pooled; oy++)
+                for (int ox = 0; ox < pooled; ox++)
+                {
+                    double best = double.NegativeInfinity;
+                    for (int ky = 0; ky < 3; ky++)
+                        for (int kx = 0; kx < 3; kx++)
+                        {
+                            int iy = 2 * oy - 1 + ky, ix = 2 * ox - 1 + kx;
+                            if (iy < 0 || ix < 0 || iy >= size || ix >= size) continue;
+                            best = Math.Max(best, x[(ch * size + iy) * size + ix]);
+                        }
+                    y[(ch * pooled + oy) * pooled + ox] = best;
+                }
+        return y;
+    }
+
+    private static double[] Linear(double[] x, double[] w, double[] bias, int outputs)
+    {
+        var y = new double[outputs];
+        for (int o = 0; o < outputs; o++)
+        {
+            double s = bias[o];
+            for (int i = 0; i < x.Length; i++) s += w[o * x.Length + i] * x[i];
+            y[o] = s;
+        }
+        return y;
+    }
+}
