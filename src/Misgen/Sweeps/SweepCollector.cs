@@ -7,7 +7,7 @@ namespace Misgen.Sweeps;
 /// </summary>
 public interface IResultsSink
 {
-    void AddEpisodes(IReadOnlyList<EpisodeRow> episodes);
+    void AddEpisodes(IReadOnlyList<TaskEpisode> episodes);
 }
 
 public sealed record CollectSummary(int TasksCollected, int Episodes, int TasksNotDone);

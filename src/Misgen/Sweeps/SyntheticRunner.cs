@@ -49,7 +49,7 @@ internal sealed class SyntheticRunner : ITaskRunner
         ulong agentSeed = BitConverter.ToUInt64(System.Security.Cryptography.SHA256.HashData(weights), 0);
         var setting = context.Setting;
         var levels = context.Condition.EvalLevels;
-        var rows = new List<EpisodeRow>(levels.Count);
+        var rows = new List<TaskEpisode>(levels.Count);
         for (int level = levels.Start; level < levels.Start + levels.Count; level++)
         {
             var rng = Rng.ForStream(agentSeed ^ (ulong)level, "synthetic-episode|" + setting.Spec);
@@ -57,7 +57,7 @@ internal sealed class SyntheticRunner : ITaskRunner
             string outcome = roll < 6 ? "obj1" : roll < 9 ? "obj2" : "timeout";
             int steps = outcome == "timeout" ? 500 : 1 + rng.NextInt(60);
             float ret = outcome == "obj1" ? 10f : outcome == "obj2" ? -10f : 0f;
-            rows.Add(new EpisodeRow(context.Task.Agent, setting.Spec, level, outcome, steps, ret));
+            rows.Add(new TaskEpisode(context.Task.Agent, setting.Spec, level, outcome, steps, ret));
         }
         EpisodeFile.Write(context.EpisodesFile, rows);
         return [context.EpisodesFile];

@@ -70,10 +70,10 @@ internal sealed class SweepTestKit : IDisposable
 /// <summary>A results sink keyed like results.db (agent, setting, level seed) that also counts every add.</summary>
 internal sealed class KeyedSink : IResultsSink
 {
-    public Dictionary<(string Agent, string Setting, int Level), EpisodeRow> Rows { get; } = new();
+    public Dictionary<(string Agent, string Setting, int Level), TaskEpisode> Rows { get; } = new();
     public int Added { get; private set; }
 
-    public void AddEpisodes(IReadOnlyList<EpisodeRow> episodes)
+    public void AddEpisodes(IReadOnlyList<TaskEpisode> episodes)
     {
         foreach (var e in episodes)
         {

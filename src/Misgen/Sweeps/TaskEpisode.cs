@@ -4,7 +4,7 @@ using System.Text;
 namespace Misgen.Sweeps;
 
 /// <summary>One evaluation episode as an eval task records it (the key is agent, setting, level seed).</summary>
-public readonly record struct EpisodeRow(string Agent, string Setting, int LevelSeed, string Outcome, int Steps, float Return);
+public readonly record struct TaskEpisode(string Agent, string Setting, int LevelSeed, string Outcome, int Steps, float Return);
 
 /// <summary>
 /// An eval task's result file: CSV with a header, one episode per line, written atomically.
@@ -14,7 +14,7 @@ public static class EpisodeFile
 {
     public const string Header = "agent,setting,level_seed,outcome,steps,return";
 
-    public static void Write(string path, IEnumerable<EpisodeRow> rows)
+    public static void Write(string path, IEnumerable<TaskEpisode> rows)
     {
         var sb = new StringBuilder(Header).Append('\n');
         foreach (var r in rows)
@@ -25,11 +25,11 @@ public static class EpisodeFile
         AtomicFile.WriteAllText(path, sb.ToString());
     }
 
-    public static List<EpisodeRow> Read(string path)
+    public static List<TaskEpisode> Read(string path)
     {
         var lines = File.ReadAllLines(path);
         if (lines.Length == 0 || lines[0] != Header) throw new MisgenInputException($"{path}: not an episodes file (header '{Header}' missing)");
-        var rows = new List<EpisodeRow>(lines.Length - 1);
+        var rows = new List<TaskEpisode>(lines.Length - 1);
         for (int i = 1; i < lines.Length; i++)
         {
             var f = lines[i].Split(',');
@@ -38,7 +38,7 @@ public static class EpisodeFile
                 || !int.TryParse(f[4], NumberStyles.Integer, CultureInfo.InvariantCulture, out int steps)
                 || !float.TryParse(f[5], NumberStyles.Float, CultureInfo.InvariantCulture, out float ret))
                 throw new MisgenInputException($"{path}:{i + 1}: malformed episode row '{lines[i]}'");
-            rows.Add(new EpisodeRow(f[0], f[1], level, f[3], steps, ret));
+            rows.Add(new TaskEpisode(f[0], f[1], level, f[3], steps, ret));
         }
         return rows;
     }
