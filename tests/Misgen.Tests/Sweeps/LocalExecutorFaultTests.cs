@@ -148,4 +148,34 @@ public sealed class LocalExecutorFaultTests : IDisposable
         Assert.Equal(TaskState.Failed, status.Tasks.Single(t => t.Task.Id == broken).State);
         Assert.Equal(summary.Done, status.Count(TaskState.Done));
     }
+
+    [Fact]
+    public void Same_task_run_twice_at_once_leaves_one_intact_result()
+    {
+        // A Slurm requeue can start a task while its first run is still alive: both write the same
+        // bytes through temp files and renames, so the result is whole and there is one .done marker.
+        var (study, layout, plan) = Setup(taskMs: 300);
+        SweepTestKit.RunInProcess(study, layout, plan);
+        var reference = SweepTestKit.Outputs(layout);
+        var eval = plan.Tasks.First(t => t.Kind == TaskKind.Eval);
+        new TaskMarkers(layout).ClearDone(eval);
+        File.Delete(layout.EpisodesFile(eval.Condition, eval.Seed, eval.Setting!));
+
+        var runs = Enumerable.Range(0, 2).Select(_ =>
+        {
+            var psi = new ProcessStartInfo(SweepTestKit.Cli[0]) { UseShellExecute = false, RedirectStandardOutput = true };
+            foreach (string a in SweepTestKit.Cli.Skip(1).Concat(LocalExecutor.TaskCommand(plan, study, layout, eval.Id).Skip(SweepTestKit.Cli.Count)))
+                psi.ArgumentList.Add(a);
+            return Process.Start(psi)!;
+        }).ToList();
+        foreach (var p in runs)
+        {
+            p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+            Assert.Equal(0, p.ExitCode);
+            p.Dispose();
+        }
+        Assert.Equal(reference, SweepTestKit.Outputs(layout));
+        AssertCompleteWithoutDuplicates(plan, layout);
+    }
 }
