@@ -7,7 +7,8 @@ namespace Misgen.Sweeps;
 /// </summary>
 public interface IResultsSink
 {
-    void AddEpisodes(IReadOnlyList<TaskEpisode> episodes);
+    /// <summary>The episodes of one done eval task (its agent and setting are in <paramref name="task"/>).</summary>
+    void AddEpisodes(SweepTask task, IReadOnlyList<TaskEpisode> episodes);
 }
 
 public sealed record CollectSummary(int TasksCollected, int Episodes, int TasksNotDone);
@@ -27,7 +28,7 @@ public static class SweepCollector
             foreach (var output in done.Outputs)
             {
                 var rows = EpisodeFile.Read(layout.Absolute(output.Path));
-                sink.AddEpisodes(rows);
+                sink.AddEpisodes(task, rows);
                 episodes += rows.Count;
             }
             collected++;

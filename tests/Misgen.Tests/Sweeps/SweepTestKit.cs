@@ -73,7 +73,7 @@ internal sealed class KeyedSink : IResultsSink
     public Dictionary<(string Agent, string Setting, int Level), TaskEpisode> Rows { get; } = new();
     public int Added { get; private set; }
 
-    public void AddEpisodes(IReadOnlyList<TaskEpisode> episodes)
+    public void AddEpisodes(SweepTask task, IReadOnlyList<TaskEpisode> episodes)
     {
         foreach (var e in episodes)
         {
