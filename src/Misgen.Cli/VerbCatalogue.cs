@@ -17,6 +17,7 @@ internal static class VerbCatalogue
         yield return ExportVerb.Create();
         yield return ReportVerb.Create();
         yield return VideoVerb.Create();
+        yield return SweepVerb.Create();
         yield return BenchVerb.Create();
         yield return ForwardVerb.Create();
         yield return NnBenchVerb.Create();
