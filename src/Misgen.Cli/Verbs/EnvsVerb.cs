@@ -25,7 +25,7 @@ internal static class EnvsVerb
             Console.WriteLine("Backgrounds:");
             Console.WriteLine("  black     (default) pure black");
             Console.WriteLine("  grey      grey 127");
-            Console.WriteLine("  textured  one of nine textures per level (floortiles, grass, ..., chosen by the level seed)");
+            Console.WriteLine($"  textured  one of nine generated textures, chosen by the level seed: {string.Join(", ", Misgen.Envs.Render.Textures.Names)}");
             Console.WriteLine();
             Console.WriteLine("Options:");
             Console.WriteLine($"  size=N     world size in cells, odd 3..25 (default {EnvSpec.DefaultWorldSize})");

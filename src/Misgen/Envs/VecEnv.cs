@@ -89,6 +89,8 @@ public sealed class VecEnv : IDisposable, IParallelWork
     public void Step(ReadOnlySpan<int> actions)
     {
         if (actions.Length != Count) throw new ArgumentException($"expected {Count} actions, got {actions.Length}", nameof(actions));
+        foreach (int action in actions)
+            if ((uint)action >= Actions.Count) throw new ArgumentOutOfRangeException(nameof(actions), action, $"actions are 0..{Actions.Count - 1}");
         for (int i = 0; i < Count; i++)
         {
             var game = games[i];

@@ -126,4 +126,38 @@ public sealed class MazeGameTests
         Assert.Equal((a.LevelSeed, a.AgentX, a.AgentY, a.FacingRight, a.Steps, a.Return), (b.LevelSeed, b.AgentX, b.AgentY, b.FacingRight, b.Steps, b.Return));
         Assert.Equal(a.Level.Cells.ToArray(), b.Level.Cells.ToArray());
     }
+
+    [Fact]
+    public void MazeEnv_follows_gymnasium_reset_and_step()
+    {
+        var g = GoldenLevels.Get(100000);
+        var env = new MazeEnv(EnvSpec.Parse("maze:yellow-line@black"));
+        var first = env.Reset(g.Seed).ToArray();
+        Assert.Equal(64 * 64 * 3, first.Length);
+        static int Yellow(ReadOnlySpan<byte> f) { int n = 0; for (int i = 0; i < f.Length; i += 3) if (f[i] == 255 && f[i + 1] == 255 && f[i + 2] == 0) n++; return n; }
+        Assert.True(Yellow(first) > 0);
+        var path = PathActions(g.PictureTrain, g.Goal);
+        StepResult last = default;
+        foreach (int a in path) last = env.Step(a);
+        Assert.True(last.Terminated);
+        Assert.Equal(Outcome.Obj1, last.Reached);
+        Assert.Equal(0, Yellow(env.Observation)); // procgen removes the object the agent took
+        Assert.False(first.AsSpan().SequenceEqual(env.Observation));
+    }
+
+    [Fact]
+    public void Agent_can_be_placed_on_open_cells_only()
+    {
+        var g = GoldenLevels.Get(0);
+        var game = new MazeGame(EnvSpec.Parse("maze:yellow-line"));
+        game.Reset(0);
+        game.PlaceAgent(4, 4, facingRight: true);
+        Assert.Equal((4, 4, true, 0), (game.AgentX, game.AgentY, game.FacingRight, game.Steps));
+        Assert.Equal('#', g.PictureTrain[4 - 1][1]);
+        Assert.Throws<MisgenInputException>(() => game.PlaceAgent(1, 1));
+        Assert.Throws<MisgenInputException>(() => game.PlaceAgent(5, 0));
+        // From (2, 3) one step down reaches the goal at (2, 2).
+        game.PlaceAgent(2, 3);
+        Assert.Equal(10f, game.Step(3).Reward);
+    }
 }

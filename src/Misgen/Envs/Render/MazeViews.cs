@@ -26,10 +26,15 @@ public static class MazeViews
     /// </summary>
     public static (byte[] Rgb, int Width, int Height) Render(EnvSpec spec, int levelSeed, MazeView view, int size = 64, int scale = 6)
     {
-        var env = new MazeEnv(spec, view == MazeView.Human ? HumanSize : size);
+        if (view == MazeView.Human)
+        {
+            // procgen's human view is antialiased: draw at twice the size and average 2x2 blocks.
+            var large = new MazeEnv(spec, 2 * HumanSize).Reset(levelSeed);
+            return (Canvas.HalveSize(large, 2 * HumanSize), HumanSize, HumanSize);
+        }
+        var env = new MazeEnv(spec, size);
         var frame = env.Reset(levelSeed).ToArray();
         int s = env.ObservationSize;
-        if (view == MazeView.Human) return (frame, s, s);
         var big = Canvas.Upscale(frame, s, s, scale);
         int bs = s * scale;
         if (view == MazeView.Agent) return (big, bs, bs);
@@ -38,9 +43,34 @@ public static class MazeViews
         return (rgb, width, bs);
     }
 
-    public static void Write(string path, EnvSpec spec, int levelSeed, MazeView view, int size = 64, int scale = 6)
+    /// <summary>A grid of pictures: one row per spec, one column per level seed, white gaps between them.</summary>
+    public static (byte[] Rgb, int Width, int Height) RenderGrid(IReadOnlyList<EnvSpec> specs, IReadOnlyList<int> levelSeeds,
+                                                               MazeView view, int size = 64, int scale = 6)
     {
-        var (rgb, w, h) = Render(spec, levelSeed, view, size, scale);
+        if (specs.Count == 0 || levelSeeds.Count == 0) throw new MisgenInputException("render needs at least one spec and one level");
+        if (specs.Count * levelSeeds.Count > 256) throw new MisgenInputException($"{specs.Count * levelSeeds.Count} pictures is too many; valid: up to 256 (specs x levels)");
+        int gap = view == MazeView.Human ? 16 : Math.Max(4, 2 * scale);
+        var rows = new List<byte[]>();
+        int width = 0, height = 0;
+        foreach (var spec in specs)
+        {
+            var pictures = new List<byte[]>();
+            foreach (int level in levelSeeds)
+            {
+                var (rgb, w, h) = Render(spec, level, view, size, scale);
+                pictures.Add(rgb);
+                (width, height) = (w, h);
+            }
+            rows.Add(pictures.Count == 1 ? pictures[0] : Canvas.SideBySide(pictures, width, height, gap, out _));
+        }
+        int rowWidth = levelSeeds.Count * width + (levelSeeds.Count - 1) * gap;
+        var grid = rows.Count == 1 ? rows[0] : Canvas.Stack(rows, rowWidth, height, gap, out _);
+        return (grid, rowWidth, rows.Count * height + (rows.Count - 1) * gap);
+    }
+
+    public static void Write(string path, IReadOnlyList<EnvSpec> specs, IReadOnlyList<int> levelSeeds, MazeView view, int size = 64, int scale = 6)
+    {
+        var (rgb, w, h) = RenderGrid(specs, levelSeeds, view, size, scale);
         Png.Write(path, rgb, w, h);
     }
 }

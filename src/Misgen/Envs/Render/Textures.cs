@@ -284,7 +284,7 @@ public static class Textures
 
     private static float[] Bricks(Rng rng)
     {
-        const int h = 16, w = 32, mortar = 2;
+        const int h = 32, w = 64, mortar = 4;
         var fine = Fbm(rng, 64, 2, 0.5);
         var shade = new float[(Size / h) * (Size / w + 1)];
         for (int i = 0; i < shade.Length; i++) shade[i] = rng.NextFloat();
