@@ -27,10 +27,31 @@ internal static unsafe class PoolKernels
             for (int ox = 0; ox < outPlane.Width; ox++)
             {
                 float* dst = output + outPlane.Offset(oy, ox);
-                if (rowInside && ox >= 1 && 2 * ox + 1 < inPlane.Width && argmax == null)
+                if (rowInside && ox >= 1 && 2 * ox + 1 < inPlane.Width)
                 {
-                    // All nine taps inside, no argmax wanted (inference): a plain vector max.
+                    // All nine taps inside: no bounds checks; without argmax (inference) a plain vector max.
                     float* centre = input + inPlane.Offset(2 * oy, 2 * ox);
+                    if (argmax != null)
+                    {
+                        for (int c = 0; c < cs; c += 16)
+                        {
+                            float* q = centre + c;
+                            Vector512<float> best = Vector512.Load(q + relative[0]);
+                            Vector512<int> bestK = Vector512<int>.Zero;
+                            for (int k = 1; k < 9; k++)
+                            {
+                                Vector512<float> v = Vector512.Load(q + relative[k]);
+                                Vector512<float> greater = Vector512.GreaterThan(v, best);
+                                best = Vector512.ConditionalSelect(greater, v, best);
+                                bestK = Vector512.ConditionalSelect(greater.AsInt32(), Vector512.Create(k), bestK);
+                            }
+                            best.Store(dst + c);
+                            bestK.Store(index);
+                            byte* a = argmax + (oy * outPlane.Width + ox) * cs + c;
+                            for (int i = 0; i < 16; i++) a[i] = (byte)index[i];
+                        }
+                        continue;
+                    }
                     for (int c = 0; c < cs; c += 16)
                     {
                         float* q = centre + c;
