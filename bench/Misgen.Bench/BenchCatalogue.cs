@@ -21,6 +21,7 @@ public static class BenchCatalogue
         new SortedDictionary<string, Action<BenchOptions, Action<BenchResult>>>(StringComparer.Ordinal)
         {
             ["env"] = EnvBench.Run,
+            ["train"] = TrainBench.Run,
             ["eval"] = EvalBench.Run,
         };
 
