@@ -73,7 +73,7 @@ public static class Demo
                 {
                     if (lastPrint.Elapsed.TotalSeconds < 5 && s.Update < s.NumUpdates) return;
                     lastPrint.Restart();
-                    double eta = (s.NumUpdates - s.Update) * (s.WallSeconds / Math.Max(1, s.Update));
+                    double eta = (config.TotalSteps - s.Timesteps) / Math.Max(1, s.StepsPerSecond);
                     log(string.Create(CultureInfo.InvariantCulture,
                         $"[train {i + 1}/{options.Agents}] seed {seed}: update {s.Update}/{s.NumUpdates}, {s.Timesteps:N0} steps, {s.StepsPerSecond:F0} steps/s, mean return {s.MeanReturn:F2}, mean length {s.MeanLength:F1}, ETA {eta:F0} s"));
                 },
