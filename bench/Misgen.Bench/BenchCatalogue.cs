@@ -21,6 +21,8 @@ public static class BenchCatalogue
         new SortedDictionary<string, Action<BenchOptions, Action<BenchResult>>>(StringComparer.Ordinal)
         {
             ["env"] = EnvBench.Run,
+            ["train"] = TrainBench.Run,
+            ["eval"] = EvalBench.Run,
         };
 
     /// <summary>Runs <paramref name="body"/> with the shared worker pool set to each thread count in turn.</summary>

@@ -11,6 +11,12 @@ internal static class VerbCatalogue
         yield return VersionVerb.Create();
         yield return EnvsVerb.Create();
         yield return RenderVerb.Create();
+        yield return TrainVerb.Create();
+        yield return SettingsVerb.Create();
+        yield return EvalVerb.Create();
+        yield return ExportVerb.Create();
+        yield return ReportVerb.Create();
+        yield return VideoVerb.Create();
         yield return SweepVerb.Create();
         yield return BenchVerb.Create();
         yield return ForwardVerb.Create();

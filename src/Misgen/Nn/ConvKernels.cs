@@ -37,62 +37,240 @@ internal static unsafe class ConvKernels
             {
                 int x = 0;
                 for (; x + 8 <= width; x += 8) Pixels8Groups2(input, inPlane, weights, bias, output, outPlane, addend, y, x, g);
-                for (; x < width; x++) { Pixel1Group1(input, inPlane, weights, bias, output, outPlane, addend, y, x, g); Pixel1Group1(input, inPlane, weights, bias, output, outPlane, addend, y, x, g + 1); }
+                if (x + 4 <= width) { Pixels4Groups2(input, inPlane, weights, bias, output, outPlane, addend, y, x, g); x += 4; }
+                if (x + 2 <= width) { Pixels2Groups2(input, inPlane, weights, bias, output, outPlane, addend, y, x, g); x += 2; }
+                if (x < width) Pixels1Groups2(input, inPlane, weights, bias, output, outPlane, addend, y, x, g);
             }
             if (g < groups)
             {
                 int x = 0;
                 for (; x + 16 <= width; x += 16) Pixels16Group1(input, inPlane, weights, bias, output, outPlane, addend, y, x, g);
-                for (; x < width; x++) Pixel1Group1(input, inPlane, weights, bias, output, outPlane, addend, y, x, g);
+                if (x + 8 <= width) { Pixels8Group1(input, inPlane, weights, bias, output, outPlane, addend, y, x, g); x += 8; }
+                if (x + 4 <= width) { Pixels4Group1(input, inPlane, weights, bias, output, outPlane, addend, y, x, g); x += 4; }
+                if (x + 2 <= width) { Pixels2Group1(input, inPlane, weights, bias, output, outPlane, addend, y, x, g); x += 2; }
+                if (x < width) Pixels1Group1(input, inPlane, weights, bias, output, outPlane, addend, y, x, g);
             }
         }
     }
 
+    // Micro-kernels below are generated (one per pixel count) so the accumulators stay in registers.
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pixels16Group1(float* input, Plane inPlane, float* weights, float* bias, float* output, Plane outPlane, float* addend, int y, int x, int g)
     {
-        int cs = inPlane.Stride, co = outPlane.Stride, k3 = 3 * cs;
+        int cs = inPlane.Stride, co = outPlane.Stride;
         Vector512<float> b = Vector512.Load(bias + g * 16);
-        Vector512<float> a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b;
-        Vector512<float> a8 = b, a9 = b, a10 = b, a11 = b, a12 = b, a13 = b, a14 = b, a15 = b;
+        Vector512<float> a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b, a8 = b, a9 = b, a10 = b, a11 = b, a12 = b, a13 = b, a14 = b, a15 = b;
         for (int ky = 0; ky < 3; ky++)
         {
             float* src = input + ((y + ky) * (inPlane.Width + 2) + x) * cs;
-            float* w = weights + ky * k3 * co + g * 16;
-            for (int k = 0; k < k3; k++, src++, w += co)
+            float* w = weights + ky * 3 * cs * co + g * 16;
+            for (int ci = 0; ci < cs; ci++, src++, w += co)
             {
-                Vector512<float> wv = Vector512.Load(w);
-                a0 = Vector512.FusedMultiplyAdd(Vector512.Create(src[0]), wv, a0);
-                a1 = Vector512.FusedMultiplyAdd(Vector512.Create(src[cs]), wv, a1);
-                a2 = Vector512.FusedMultiplyAdd(Vector512.Create(src[2 * cs]), wv, a2);
-                a3 = Vector512.FusedMultiplyAdd(Vector512.Create(src[3 * cs]), wv, a3);
-                a4 = Vector512.FusedMultiplyAdd(Vector512.Create(src[4 * cs]), wv, a4);
-                a5 = Vector512.FusedMultiplyAdd(Vector512.Create(src[5 * cs]), wv, a5);
-                a6 = Vector512.FusedMultiplyAdd(Vector512.Create(src[6 * cs]), wv, a6);
-                a7 = Vector512.FusedMultiplyAdd(Vector512.Create(src[7 * cs]), wv, a7);
-                a8 = Vector512.FusedMultiplyAdd(Vector512.Create(src[8 * cs]), wv, a8);
-                a9 = Vector512.FusedMultiplyAdd(Vector512.Create(src[9 * cs]), wv, a9);
-                a10 = Vector512.FusedMultiplyAdd(Vector512.Create(src[10 * cs]), wv, a10);
-                a11 = Vector512.FusedMultiplyAdd(Vector512.Create(src[11 * cs]), wv, a11);
-                a12 = Vector512.FusedMultiplyAdd(Vector512.Create(src[12 * cs]), wv, a12);
-                a13 = Vector512.FusedMultiplyAdd(Vector512.Create(src[13 * cs]), wv, a13);
-                a14 = Vector512.FusedMultiplyAdd(Vector512.Create(src[14 * cs]), wv, a14);
-                a15 = Vector512.FusedMultiplyAdd(Vector512.Create(src[15 * cs]), wv, a15);
+                Vector512<float> w0 = Vector512.Load(w), w1 = Vector512.Load(w + cs * co), w2 = Vector512.Load(w + 2 * cs * co);
+                Vector512<float> s;
+                s = Vector512.Create(src[0]); a0 = Vector512.FusedMultiplyAdd(s, w0, a0);
+                s = Vector512.Create(src[cs]); a1 = Vector512.FusedMultiplyAdd(s, w0, a1); a0 = Vector512.FusedMultiplyAdd(s, w1, a0);
+                s = Vector512.Create(src[2 * cs]); a2 = Vector512.FusedMultiplyAdd(s, w0, a2); a1 = Vector512.FusedMultiplyAdd(s, w1, a1); a0 = Vector512.FusedMultiplyAdd(s, w2, a0);
+                s = Vector512.Create(src[3 * cs]); a3 = Vector512.FusedMultiplyAdd(s, w0, a3); a2 = Vector512.FusedMultiplyAdd(s, w1, a2); a1 = Vector512.FusedMultiplyAdd(s, w2, a1);
+                s = Vector512.Create(src[4 * cs]); a4 = Vector512.FusedMultiplyAdd(s, w0, a4); a3 = Vector512.FusedMultiplyAdd(s, w1, a3); a2 = Vector512.FusedMultiplyAdd(s, w2, a2);
+                s = Vector512.Create(src[5 * cs]); a5 = Vector512.FusedMultiplyAdd(s, w0, a5); a4 = Vector512.FusedMultiplyAdd(s, w1, a4); a3 = Vector512.FusedMultiplyAdd(s, w2, a3);
+                s = Vector512.Create(src[6 * cs]); a6 = Vector512.FusedMultiplyAdd(s, w0, a6); a5 = Vector512.FusedMultiplyAdd(s, w1, a5); a4 = Vector512.FusedMultiplyAdd(s, w2, a4);
+                s = Vector512.Create(src[7 * cs]); a7 = Vector512.FusedMultiplyAdd(s, w0, a7); a6 = Vector512.FusedMultiplyAdd(s, w1, a6); a5 = Vector512.FusedMultiplyAdd(s, w2, a5);
+                s = Vector512.Create(src[8 * cs]); a8 = Vector512.FusedMultiplyAdd(s, w0, a8); a7 = Vector512.FusedMultiplyAdd(s, w1, a7); a6 = Vector512.FusedMultiplyAdd(s, w2, a6);
+                s = Vector512.Create(src[9 * cs]); a9 = Vector512.FusedMultiplyAdd(s, w0, a9); a8 = Vector512.FusedMultiplyAdd(s, w1, a8); a7 = Vector512.FusedMultiplyAdd(s, w2, a7);
+                s = Vector512.Create(src[10 * cs]); a10 = Vector512.FusedMultiplyAdd(s, w0, a10); a9 = Vector512.FusedMultiplyAdd(s, w1, a9); a8 = Vector512.FusedMultiplyAdd(s, w2, a8);
+                s = Vector512.Create(src[11 * cs]); a11 = Vector512.FusedMultiplyAdd(s, w0, a11); a10 = Vector512.FusedMultiplyAdd(s, w1, a10); a9 = Vector512.FusedMultiplyAdd(s, w2, a9);
+                s = Vector512.Create(src[12 * cs]); a12 = Vector512.FusedMultiplyAdd(s, w0, a12); a11 = Vector512.FusedMultiplyAdd(s, w1, a11); a10 = Vector512.FusedMultiplyAdd(s, w2, a10);
+                s = Vector512.Create(src[13 * cs]); a13 = Vector512.FusedMultiplyAdd(s, w0, a13); a12 = Vector512.FusedMultiplyAdd(s, w1, a12); a11 = Vector512.FusedMultiplyAdd(s, w2, a11);
+                s = Vector512.Create(src[14 * cs]); a14 = Vector512.FusedMultiplyAdd(s, w0, a14); a13 = Vector512.FusedMultiplyAdd(s, w1, a13); a12 = Vector512.FusedMultiplyAdd(s, w2, a12);
+                s = Vector512.Create(src[15 * cs]); a15 = Vector512.FusedMultiplyAdd(s, w0, a15); a14 = Vector512.FusedMultiplyAdd(s, w1, a14); a13 = Vector512.FusedMultiplyAdd(s, w2, a13);
+                s = Vector512.Create(src[16 * cs]); a15 = Vector512.FusedMultiplyAdd(s, w1, a15); a14 = Vector512.FusedMultiplyAdd(s, w2, a14);
+                s = Vector512.Create(src[17 * cs]); a15 = Vector512.FusedMultiplyAdd(s, w2, a15);
             }
         }
         float* dst = output + outPlane.Offset(y, x) + g * 16;
         if (addend != null)
         {
             float* add = addend + outPlane.Offset(y, x) + g * 16;
-            a0 += Vector512.Load(add); a1 += Vector512.Load(add + co); a2 += Vector512.Load(add + 2 * co); a3 += Vector512.Load(add + 3 * co);
-            a4 += Vector512.Load(add + 4 * co); a5 += Vector512.Load(add + 5 * co); a6 += Vector512.Load(add + 6 * co); a7 += Vector512.Load(add + 7 * co);
-            a8 += Vector512.Load(add + 8 * co); a9 += Vector512.Load(add + 9 * co); a10 += Vector512.Load(add + 10 * co); a11 += Vector512.Load(add + 11 * co);
-            a12 += Vector512.Load(add + 12 * co); a13 += Vector512.Load(add + 13 * co); a14 += Vector512.Load(add + 14 * co); a15 += Vector512.Load(add + 15 * co);
+            a0 += Vector512.Load(add + 0 * co);
+            a1 += Vector512.Load(add + 1 * co);
+            a2 += Vector512.Load(add + 2 * co);
+            a3 += Vector512.Load(add + 3 * co);
+            a4 += Vector512.Load(add + 4 * co);
+            a5 += Vector512.Load(add + 5 * co);
+            a6 += Vector512.Load(add + 6 * co);
+            a7 += Vector512.Load(add + 7 * co);
+            a8 += Vector512.Load(add + 8 * co);
+            a9 += Vector512.Load(add + 9 * co);
+            a10 += Vector512.Load(add + 10 * co);
+            a11 += Vector512.Load(add + 11 * co);
+            a12 += Vector512.Load(add + 12 * co);
+            a13 += Vector512.Load(add + 13 * co);
+            a14 += Vector512.Load(add + 14 * co);
+            a15 += Vector512.Load(add + 15 * co);
         }
-        a0.Store(dst); a1.Store(dst + co); a2.Store(dst + 2 * co); a3.Store(dst + 3 * co);
-        a4.Store(dst + 4 * co); a5.Store(dst + 5 * co); a6.Store(dst + 6 * co); a7.Store(dst + 7 * co);
-        a8.Store(dst + 8 * co); a9.Store(dst + 9 * co); a10.Store(dst + 10 * co); a11.Store(dst + 11 * co);
-        a12.Store(dst + 12 * co); a13.Store(dst + 13 * co); a14.Store(dst + 14 * co); a15.Store(dst + 15 * co);
+        a0.Store(dst + 0 * co);
+        a1.Store(dst + 1 * co);
+        a2.Store(dst + 2 * co);
+        a3.Store(dst + 3 * co);
+        a4.Store(dst + 4 * co);
+        a5.Store(dst + 5 * co);
+        a6.Store(dst + 6 * co);
+        a7.Store(dst + 7 * co);
+        a8.Store(dst + 8 * co);
+        a9.Store(dst + 9 * co);
+        a10.Store(dst + 10 * co);
+        a11.Store(dst + 11 * co);
+        a12.Store(dst + 12 * co);
+        a13.Store(dst + 13 * co);
+        a14.Store(dst + 14 * co);
+        a15.Store(dst + 15 * co);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Pixels8Group1(float* input, Plane inPlane, float* weights, float* bias, float* output, Plane outPlane, float* addend, int y, int x, int g)
+    {
+        int cs = inPlane.Stride, co = outPlane.Stride;
+        Vector512<float> b = Vector512.Load(bias + g * 16);
+        Vector512<float> a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b;
+        for (int ky = 0; ky < 3; ky++)
+        {
+            float* src = input + ((y + ky) * (inPlane.Width + 2) + x) * cs;
+            float* w = weights + ky * 3 * cs * co + g * 16;
+            for (int ci = 0; ci < cs; ci++, src++, w += co)
+            {
+                Vector512<float> w0 = Vector512.Load(w), w1 = Vector512.Load(w + cs * co), w2 = Vector512.Load(w + 2 * cs * co);
+                Vector512<float> s;
+                s = Vector512.Create(src[0]); a0 = Vector512.FusedMultiplyAdd(s, w0, a0);
+                s = Vector512.Create(src[cs]); a1 = Vector512.FusedMultiplyAdd(s, w0, a1); a0 = Vector512.FusedMultiplyAdd(s, w1, a0);
+                s = Vector512.Create(src[2 * cs]); a2 = Vector512.FusedMultiplyAdd(s, w0, a2); a1 = Vector512.FusedMultiplyAdd(s, w1, a1); a0 = Vector512.FusedMultiplyAdd(s, w2, a0);
+                s = Vector512.Create(src[3 * cs]); a3 = Vector512.FusedMultiplyAdd(s, w0, a3); a2 = Vector512.FusedMultiplyAdd(s, w1, a2); a1 = Vector512.FusedMultiplyAdd(s, w2, a1);
+                s = Vector512.Create(src[4 * cs]); a4 = Vector512.FusedMultiplyAdd(s, w0, a4); a3 = Vector512.FusedMultiplyAdd(s, w1, a3); a2 = Vector512.FusedMultiplyAdd(s, w2, a2);
+                s = Vector512.Create(src[5 * cs]); a5 = Vector512.FusedMultiplyAdd(s, w0, a5); a4 = Vector512.FusedMultiplyAdd(s, w1, a4); a3 = Vector512.FusedMultiplyAdd(s, w2, a3);
+                s = Vector512.Create(src[6 * cs]); a6 = Vector512.FusedMultiplyAdd(s, w0, a6); a5 = Vector512.FusedMultiplyAdd(s, w1, a5); a4 = Vector512.FusedMultiplyAdd(s, w2, a4);
+                s = Vector512.Create(src[7 * cs]); a7 = Vector512.FusedMultiplyAdd(s, w0, a7); a6 = Vector512.FusedMultiplyAdd(s, w1, a6); a5 = Vector512.FusedMultiplyAdd(s, w2, a5);
+                s = Vector512.Create(src[8 * cs]); a7 = Vector512.FusedMultiplyAdd(s, w1, a7); a6 = Vector512.FusedMultiplyAdd(s, w2, a6);
+                s = Vector512.Create(src[9 * cs]); a7 = Vector512.FusedMultiplyAdd(s, w2, a7);
+            }
+        }
+        float* dst = output + outPlane.Offset(y, x) + g * 16;
+        if (addend != null)
+        {
+            float* add = addend + outPlane.Offset(y, x) + g * 16;
+            a0 += Vector512.Load(add + 0 * co);
+            a1 += Vector512.Load(add + 1 * co);
+            a2 += Vector512.Load(add + 2 * co);
+            a3 += Vector512.Load(add + 3 * co);
+            a4 += Vector512.Load(add + 4 * co);
+            a5 += Vector512.Load(add + 5 * co);
+            a6 += Vector512.Load(add + 6 * co);
+            a7 += Vector512.Load(add + 7 * co);
+        }
+        a0.Store(dst + 0 * co);
+        a1.Store(dst + 1 * co);
+        a2.Store(dst + 2 * co);
+        a3.Store(dst + 3 * co);
+        a4.Store(dst + 4 * co);
+        a5.Store(dst + 5 * co);
+        a6.Store(dst + 6 * co);
+        a7.Store(dst + 7 * co);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Pixels4Group1(float* input, Plane inPlane, float* weights, float* bias, float* output, Plane outPlane, float* addend, int y, int x, int g)
+    {
+        int cs = inPlane.Stride, co = outPlane.Stride;
+        Vector512<float> b = Vector512.Load(bias + g * 16);
+        Vector512<float> a0 = b, a1 = b, a2 = b, a3 = b;
+        for (int ky = 0; ky < 3; ky++)
+        {
+            float* src = input + ((y + ky) * (inPlane.Width + 2) + x) * cs;
+            float* w = weights + ky * 3 * cs * co + g * 16;
+            for (int ci = 0; ci < cs; ci++, src++, w += co)
+            {
+                Vector512<float> w0 = Vector512.Load(w), w1 = Vector512.Load(w + cs * co), w2 = Vector512.Load(w + 2 * cs * co);
+                Vector512<float> s;
+                s = Vector512.Create(src[0]); a0 = Vector512.FusedMultiplyAdd(s, w0, a0);
+                s = Vector512.Create(src[cs]); a1 = Vector512.FusedMultiplyAdd(s, w0, a1); a0 = Vector512.FusedMultiplyAdd(s, w1, a0);
+                s = Vector512.Create(src[2 * cs]); a2 = Vector512.FusedMultiplyAdd(s, w0, a2); a1 = Vector512.FusedMultiplyAdd(s, w1, a1); a0 = Vector512.FusedMultiplyAdd(s, w2, a0);
+                s = Vector512.Create(src[3 * cs]); a3 = Vector512.FusedMultiplyAdd(s, w0, a3); a2 = Vector512.FusedMultiplyAdd(s, w1, a2); a1 = Vector512.FusedMultiplyAdd(s, w2, a1);
+                s = Vector512.Create(src[4 * cs]); a3 = Vector512.FusedMultiplyAdd(s, w1, a3); a2 = Vector512.FusedMultiplyAdd(s, w2, a2);
+                s = Vector512.Create(src[5 * cs]); a3 = Vector512.FusedMultiplyAdd(s, w2, a3);
+            }
+        }
+        float* dst = output + outPlane.Offset(y, x) + g * 16;
+        if (addend != null)
+        {
+            float* add = addend + outPlane.Offset(y, x) + g * 16;
+            a0 += Vector512.Load(add + 0 * co);
+            a1 += Vector512.Load(add + 1 * co);
+            a2 += Vector512.Load(add + 2 * co);
+            a3 += Vector512.Load(add + 3 * co);
+        }
+        a0.Store(dst + 0 * co);
+        a1.Store(dst + 1 * co);
+        a2.Store(dst + 2 * co);
+        a3.Store(dst + 3 * co);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Pixels2Group1(float* input, Plane inPlane, float* weights, float* bias, float* output, Plane outPlane, float* addend, int y, int x, int g)
+    {
+        int cs = inPlane.Stride, co = outPlane.Stride;
+        Vector512<float> b = Vector512.Load(bias + g * 16);
+        Vector512<float> a0 = b, a1 = b;
+        for (int ky = 0; ky < 3; ky++)
+        {
+            float* src = input + ((y + ky) * (inPlane.Width + 2) + x) * cs;
+            float* w = weights + ky * 3 * cs * co + g * 16;
+            for (int ci = 0; ci < cs; ci++, src++, w += co)
+            {
+                Vector512<float> w0 = Vector512.Load(w), w1 = Vector512.Load(w + cs * co), w2 = Vector512.Load(w + 2 * cs * co);
+                Vector512<float> s;
+                s = Vector512.Create(src[0]); a0 = Vector512.FusedMultiplyAdd(s, w0, a0);
+                s = Vector512.Create(src[cs]); a1 = Vector512.FusedMultiplyAdd(s, w0, a1); a0 = Vector512.FusedMultiplyAdd(s, w1, a0);
+                s = Vector512.Create(src[2 * cs]); a1 = Vector512.FusedMultiplyAdd(s, w1, a1); a0 = Vector512.FusedMultiplyAdd(s, w2, a0);
+                s = Vector512.Create(src[3 * cs]); a1 = Vector512.FusedMultiplyAdd(s, w2, a1);
+            }
+        }
+        float* dst = output + outPlane.Offset(y, x) + g * 16;
+        if (addend != null)
+        {
+            float* add = addend + outPlane.Offset(y, x) + g * 16;
+            a0 += Vector512.Load(add + 0 * co);
+            a1 += Vector512.Load(add + 1 * co);
+        }
+        a0.Store(dst + 0 * co);
+        a1.Store(dst + 1 * co);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Pixels1Group1(float* input, Plane inPlane, float* weights, float* bias, float* output, Plane outPlane, float* addend, int y, int x, int g)
+    {
+        int cs = inPlane.Stride, co = outPlane.Stride;
+        Vector512<float> b = Vector512.Load(bias + g * 16);
+        Vector512<float> a0 = b;
+        for (int ky = 0; ky < 3; ky++)
+        {
+            float* src = input + ((y + ky) * (inPlane.Width + 2) + x) * cs;
+            float* w = weights + ky * 3 * cs * co + g * 16;
+            for (int ci = 0; ci < cs; ci++, src++, w += co)
+            {
+                Vector512<float> w0 = Vector512.Load(w), w1 = Vector512.Load(w + cs * co), w2 = Vector512.Load(w + 2 * cs * co);
+                Vector512<float> s;
+                s = Vector512.Create(src[0]); a0 = Vector512.FusedMultiplyAdd(s, w0, a0);
+                s = Vector512.Create(src[cs]); a0 = Vector512.FusedMultiplyAdd(s, w1, a0);
+                s = Vector512.Create(src[2 * cs]); a0 = Vector512.FusedMultiplyAdd(s, w2, a0);
+            }
+        }
+        float* dst = output + outPlane.Offset(y, x) + g * 16;
+        if (addend != null)
+        {
+            float* add = addend + outPlane.Offset(y, x) + g * 16;
+            a0 += Vector512.Load(add + 0 * co);
+        }
+        a0.Store(dst + 0 * co);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -100,8 +278,7 @@ internal static unsafe class ConvKernels
     {
         int cs = inPlane.Stride, co = outPlane.Stride, k3 = 3 * cs;
         Vector512<float> b0 = Vector512.Load(bias + g * 16), b1 = Vector512.Load(bias + g * 16 + 16);
-        Vector512<float> a0 = b0, a1 = b0, a2 = b0, a3 = b0, a4 = b0, a5 = b0, a6 = b0, a7 = b0;
-        Vector512<float> c0 = b1, c1 = b1, c2 = b1, c3 = b1, c4 = b1, c5 = b1, c6 = b1, c7 = b1;
+        Vector512<float> a0 = b0, c0 = b1, a1 = b0, c1 = b1, a2 = b0, c2 = b1, a3 = b0, c3 = b1, a4 = b0, c4 = b1, a5 = b0, c5 = b1, a6 = b0, c6 = b1, a7 = b0, c7 = b1;
         for (int ky = 0; ky < 3; ky++)
         {
             float* src = input + ((y + ky) * (inPlane.Width + 2) + x) * cs;
@@ -124,8 +301,8 @@ internal static unsafe class ConvKernels
         if (addend != null)
         {
             float* add = addend + outPlane.Offset(y, x) + g * 16;
-            a0 += Vector512.Load(add); c0 += Vector512.Load(add + 16);
-            a1 += Vector512.Load(add + co); c1 += Vector512.Load(add + co + 16);
+            a0 += Vector512.Load(add + 0 * co); c0 += Vector512.Load(add + 0 * co + 16);
+            a1 += Vector512.Load(add + 1 * co); c1 += Vector512.Load(add + 1 * co + 16);
             a2 += Vector512.Load(add + 2 * co); c2 += Vector512.Load(add + 2 * co + 16);
             a3 += Vector512.Load(add + 3 * co); c3 += Vector512.Load(add + 3 * co + 16);
             a4 += Vector512.Load(add + 4 * co); c4 += Vector512.Load(add + 4 * co + 16);
@@ -133,8 +310,8 @@ internal static unsafe class ConvKernels
             a6 += Vector512.Load(add + 6 * co); c6 += Vector512.Load(add + 6 * co + 16);
             a7 += Vector512.Load(add + 7 * co); c7 += Vector512.Load(add + 7 * co + 16);
         }
-        a0.Store(dst); c0.Store(dst + 16);
-        a1.Store(dst + co); c1.Store(dst + co + 16);
+        a0.Store(dst + 0 * co); c0.Store(dst + 0 * co + 16);
+        a1.Store(dst + 1 * co); c1.Store(dst + 1 * co + 16);
         a2.Store(dst + 2 * co); c2.Store(dst + 2 * co + 16);
         a3.Store(dst + 3 * co); c3.Store(dst + 3 * co + 16);
         a4.Store(dst + 4 * co); c4.Store(dst + 4 * co + 16);
@@ -143,26 +320,94 @@ internal static unsafe class ConvKernels
         a7.Store(dst + 7 * co); c7.Store(dst + 7 * co + 16);
     }
 
-    private static void Pixel1Group1(float* input, Plane inPlane, float* weights, float* bias, float* output, Plane outPlane, float* addend, int y, int x, int g)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Pixels4Groups2(float* input, Plane inPlane, float* weights, float* bias, float* output, Plane outPlane, float* addend, int y, int x, int g)
     {
         int cs = inPlane.Stride, co = outPlane.Stride, k3 = 3 * cs;
-        Vector512<float> a = Vector512.Load(bias + g * 16), e = Vector512<float>.Zero;
+        Vector512<float> b0 = Vector512.Load(bias + g * 16), b1 = Vector512.Load(bias + g * 16 + 16);
+        Vector512<float> a0 = b0, c0 = b1, a1 = b0, c1 = b1, a2 = b0, c2 = b1, a3 = b0, c3 = b1;
         for (int ky = 0; ky < 3; ky++)
         {
             float* src = input + ((y + ky) * (inPlane.Width + 2) + x) * cs;
             float* w = weights + ky * k3 * co + g * 16;
-            int k = 0;
-            for (; k + 2 <= k3; k += 2)
+            for (int k = 0; k < k3; k++, src++, w += co)
             {
-                a = Vector512.FusedMultiplyAdd(Vector512.Create(src[k]), Vector512.Load(w + k * co), a);
-                e = Vector512.FusedMultiplyAdd(Vector512.Create(src[k + 1]), Vector512.Load(w + (k + 1) * co), e);
+                Vector512<float> w0 = Vector512.Load(w), w1 = Vector512.Load(w + 16);
+                Vector512<float> s;
+                s = Vector512.Create(src[0]); a0 = Vector512.FusedMultiplyAdd(s, w0, a0); c0 = Vector512.FusedMultiplyAdd(s, w1, c0);
+                s = Vector512.Create(src[cs]); a1 = Vector512.FusedMultiplyAdd(s, w0, a1); c1 = Vector512.FusedMultiplyAdd(s, w1, c1);
+                s = Vector512.Create(src[2 * cs]); a2 = Vector512.FusedMultiplyAdd(s, w0, a2); c2 = Vector512.FusedMultiplyAdd(s, w1, c2);
+                s = Vector512.Create(src[3 * cs]); a3 = Vector512.FusedMultiplyAdd(s, w0, a3); c3 = Vector512.FusedMultiplyAdd(s, w1, c3);
             }
-            for (; k < k3; k++) a = Vector512.FusedMultiplyAdd(Vector512.Create(src[k]), Vector512.Load(w + k * co), a);
         }
-        a += e;
-        int offset = outPlane.Offset(y, x) + g * 16;
-        if (addend != null) a += Vector512.Load(addend + offset);
-        a.Store(output + offset);
+        float* dst = output + outPlane.Offset(y, x) + g * 16;
+        if (addend != null)
+        {
+            float* add = addend + outPlane.Offset(y, x) + g * 16;
+            a0 += Vector512.Load(add + 0 * co); c0 += Vector512.Load(add + 0 * co + 16);
+            a1 += Vector512.Load(add + 1 * co); c1 += Vector512.Load(add + 1 * co + 16);
+            a2 += Vector512.Load(add + 2 * co); c2 += Vector512.Load(add + 2 * co + 16);
+            a3 += Vector512.Load(add + 3 * co); c3 += Vector512.Load(add + 3 * co + 16);
+        }
+        a0.Store(dst + 0 * co); c0.Store(dst + 0 * co + 16);
+        a1.Store(dst + 1 * co); c1.Store(dst + 1 * co + 16);
+        a2.Store(dst + 2 * co); c2.Store(dst + 2 * co + 16);
+        a3.Store(dst + 3 * co); c3.Store(dst + 3 * co + 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Pixels2Groups2(float* input, Plane inPlane, float* weights, float* bias, float* output, Plane outPlane, float* addend, int y, int x, int g)
+    {
+        int cs = inPlane.Stride, co = outPlane.Stride, k3 = 3 * cs;
+        Vector512<float> b0 = Vector512.Load(bias + g * 16), b1 = Vector512.Load(bias + g * 16 + 16);
+        Vector512<float> a0 = b0, c0 = b1, a1 = b0, c1 = b1;
+        for (int ky = 0; ky < 3; ky++)
+        {
+            float* src = input + ((y + ky) * (inPlane.Width + 2) + x) * cs;
+            float* w = weights + ky * k3 * co + g * 16;
+            for (int k = 0; k < k3; k++, src++, w += co)
+            {
+                Vector512<float> w0 = Vector512.Load(w), w1 = Vector512.Load(w + 16);
+                Vector512<float> s;
+                s = Vector512.Create(src[0]); a0 = Vector512.FusedMultiplyAdd(s, w0, a0); c0 = Vector512.FusedMultiplyAdd(s, w1, c0);
+                s = Vector512.Create(src[cs]); a1 = Vector512.FusedMultiplyAdd(s, w0, a1); c1 = Vector512.FusedMultiplyAdd(s, w1, c1);
+            }
+        }
+        float* dst = output + outPlane.Offset(y, x) + g * 16;
+        if (addend != null)
+        {
+            float* add = addend + outPlane.Offset(y, x) + g * 16;
+            a0 += Vector512.Load(add + 0 * co); c0 += Vector512.Load(add + 0 * co + 16);
+            a1 += Vector512.Load(add + 1 * co); c1 += Vector512.Load(add + 1 * co + 16);
+        }
+        a0.Store(dst + 0 * co); c0.Store(dst + 0 * co + 16);
+        a1.Store(dst + 1 * co); c1.Store(dst + 1 * co + 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Pixels1Groups2(float* input, Plane inPlane, float* weights, float* bias, float* output, Plane outPlane, float* addend, int y, int x, int g)
+    {
+        int cs = inPlane.Stride, co = outPlane.Stride, k3 = 3 * cs;
+        Vector512<float> b0 = Vector512.Load(bias + g * 16), b1 = Vector512.Load(bias + g * 16 + 16);
+        Vector512<float> a0 = b0, c0 = b1;
+        for (int ky = 0; ky < 3; ky++)
+        {
+            float* src = input + ((y + ky) * (inPlane.Width + 2) + x) * cs;
+            float* w = weights + ky * k3 * co + g * 16;
+            for (int k = 0; k < k3; k++, src++, w += co)
+            {
+                Vector512<float> w0 = Vector512.Load(w), w1 = Vector512.Load(w + 16);
+                Vector512<float> s;
+                s = Vector512.Create(src[0]); a0 = Vector512.FusedMultiplyAdd(s, w0, a0); c0 = Vector512.FusedMultiplyAdd(s, w1, c0);
+            }
+        }
+        float* dst = output + outPlane.Offset(y, x) + g * 16;
+        if (addend != null)
+        {
+            float* add = addend + outPlane.Offset(y, x) + g * 16;
+            a0 += Vector512.Load(add + 0 * co); c0 += Vector512.Load(add + 0 * co + 16);
+        }
+        a0.Store(dst + 0 * co); c0.Store(dst + 0 * co + 16);
     }
 
     /// <summary>
@@ -288,9 +533,9 @@ internal static unsafe class ConvKernels
     }
 
     /// <summary>Packs [out, in, 3, 3] PyTorch weights into [ky][kx][ci stride][co stride] (forward).</summary>
+    /// <remarks>Padding entries (ci &gt;= cin, co &gt;= cout) are never written, so they stay zero from allocation.</remarks>
     public static void PackForward(ReadOnlySpan<float> torch, int cout, int cin, int cinStride, int coutStride, Span<float> packed)
     {
-        packed.Clear();
         for (int o = 0; o < cout; o++)
             for (int i = 0; i < cin; i++)
                 for (int t = 0; t < 9; t++)
@@ -300,7 +545,6 @@ internal static unsafe class ConvKernels
     /// <summary>Packs [out, in, 3, 3] weights flipped and transposed: [ky][kx][co stride][ci stride], for the input gradient.</summary>
     public static void PackBackward(ReadOnlySpan<float> torch, int cout, int cin, int cinStride, int coutStride, Span<float> packed)
     {
-        packed.Clear();
         for (int o = 0; o < cout; o++)
             for (int i = 0; i < cin; i++)
                 for (int t = 0; t < 9; t++)

@@ -101,6 +101,7 @@ public sealed class ImpalaCnnTests
     [Theory]
     [InlineData(9, 3, 5, 4, 7)]
     [InlineData(8, 16, 17, 32, 16)]
+    [InlineData(12, 2, 3, 5, 9)]
     public void Backward_matches_finite_differences_of_the_reference(int size, int w1, int w2, int w3, int hidden)
     {
         var config = new ImpalaConfig(size, w1, w2, w3, 15, hidden);

@@ -1,0 +1,254 @@
+using System.Globalization;
+using System.Reflection;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace Misgen.Rl;
+
+/// <summary>
+/// Every hyperparameter of a PPO run, one documented field each (CleanRL style). Keys users see
+/// (in agent.yaml and <c>--set key=value</c>) are the snake_case field names, e.g. <c>num_envs</c>.
+/// Defaults are the <c>paper</c> recipe (ORIGINALS section 3, train-procgen config hard-500).
+/// </summary>
+public sealed class PpoConfig
+{
+    // ---- budget and rollout shape ----
+
+    /// <summary>Environment steps to train for (summed over all envs). Paper: 5M on black, 10M on textured.</summary>
+    public long TotalSteps { get; set; } = 5_000_000;
+
+    /// <summary>Parallel environments in the rollout.</summary>
+    public int NumEnvs { get; set; } = 256;
+
+    /// <summary>Steps per environment per rollout; a batch is num_envs * num_steps samples.</summary>
+    public int NumSteps { get; set; } = 256;
+
+    /// <summary>Minibatches per epoch; minibatch size = batch / num_minibatches.</summary>
+    public int NumMinibatches { get; set; } = 8;
+
+    /// <summary>Passes over each batch.</summary>
+    public int UpdateEpochs { get; set; } = 3;
+
+    // ---- optimiser ----
+
+    /// <summary>Adam learning rate at the start.</summary>
+    public float LearningRate { get; set; } = 5e-4f;
+
+    /// <summary>Decay the learning rate linearly to zero over the run: lr0 * (1 - (update-1)/num_updates).</summary>
+    public bool AnnealLr { get; set; } = true;
+
+    /// <summary>Adam epsilon (PyTorch default would be 1e-8; the original used 1e-5).</summary>
+    public float AdamEps { get; set; } = 1e-5f;
+
+    /// <summary>Global gradient-norm clip.</summary>
+    public float MaxGradNorm { get; set; } = 0.5f;
+
+    // ---- returns and advantages ----
+
+    /// <summary>Discount factor of the RL objective (GAE and value targets).</summary>
+    public float Gamma { get; set; } = 0.999f;
+
+    /// <summary>GAE lambda.</summary>
+    public float GaeLambda { get; set; } = 0.95f;
+
+    /// <summary>Normalise advantages per minibatch to mean 0, std 1.</summary>
+    public bool NormAdv { get; set; } = true;
+
+    /// <summary>Divide rewards by the running std of the discounted return (baselines VecNormalize, ret only).</summary>
+    public bool NormReward { get; set; } = true;
+
+    /// <summary>Discount of the running return whose std normalises rewards (independent of gamma).</summary>
+    public float RewardNormGamma { get; set; } = 0.99f;
+
+    /// <summary>Normalised rewards are clipped to +-reward_clip.</summary>
+    public float RewardClip { get; set; } = 10f;
+
+    // ---- loss ----
+
+    /// <summary>PPO ratio clip epsilon (also the value-clipping range).</summary>
+    public float ClipCoef { get; set; } = 0.2f;
+
+    /// <summary>Use the clipped value loss max((v-R)^2, (v_old + clip(v-v_old)-R)^2).</summary>
+    public bool ClipVloss { get; set; } = true;
+
+    /// <summary>Value-loss coefficient (the value loss itself carries a factor 0.5, as in the original).</summary>
+    public float VfCoef { get; set; } = 0.5f;
+
+    /// <summary>Entropy bonus coefficient.</summary>
+    public float EntCoef { get; set; } = 0.01f;
+
+    // ---- network ----
+
+    /// <summary>Observation side in pixels (procgen: 64). The env renders at this size directly.</summary>
+    public int ObservationSize { get; set; } = 64;
+
+    /// <summary>IMPALA block widths (channels of the three conv stacks).</summary>
+    public int Width1 { get; set; } = 16;
+    public int Width2 { get; set; } = 32;
+    public int Width3 { get; set; } = 32;
+
+    /// <summary>Width of the fully connected layer before the heads.</summary>
+    public int Hidden { get; set; } = 256;
+
+    // ---- levels ----
+
+    /// <summary>Training levels are drawn (seeded) from [start_level, start_level + num_levels); 0 = any level.</summary>
+    public int NumLevels { get; set; } = 100_000;
+
+    /// <summary>First training level seed.</summary>
+    public int StartLevel { get; set; } = 0;
+
+    // ---- derived ----
+
+    [YamlIgnore] public int BatchSize => NumEnvs * NumSteps;
+    [YamlIgnore] public int MinibatchSize => BatchSize / NumMinibatches;
+    [YamlIgnore] public int NumUpdates => (int)(TotalSteps / BatchSize);
+
+    public PpoConfig Clone() => (PpoConfig)MemberwiseClone();
+
+    /// <summary>The preset names, in the order help lists them.</summary>
+    public static IReadOnlyList<string> PresetNames { get; } = ["fast", "paper", "smoke"];
+
+    /// <summary>
+    /// A named preset. <c>paper</c>: the original recipe. <c>fast</c>: tuned on this project's
+    /// 2-core machine to reach full capability on the yellow-line maze in minutes (BENCHMARKS.md,
+    /// "How fast was chosen"). <c>smoke</c>: a few seconds, for tests.
+    /// </summary>
+    public static PpoConfig Preset(string name, bool textured = false) => name switch
+    {
+        "paper" => new PpoConfig { TotalSteps = textured ? 10_000_000 : 5_000_000 },
+        "fast" => Fast(),
+        "smoke" => new PpoConfig
+        {
+            TotalSteps = 512, NumEnvs = 4, NumSteps = 32, NumMinibatches = 2, UpdateEpochs = 2,
+            ObservationSize = 16, Width1 = 4, Width2 = 8, Width3 = 8, Hidden = 32,
+        },
+        _ => throw MisgenInputException.Unknown("preset", name, PresetNames),
+    };
+
+    // Every change from `paper` and why (numbers in BENCHMARKS.md).
+    private static PpoConfig Fast() => new()
+    {
+        TotalSteps = 1_000_000,
+        NumEnvs = 64,
+        NumSteps = 128,
+        NumMinibatches = 4,
+        UpdateEpochs = 3,
+        ObservationSize = 32,
+        Width1 = 8, Width2 = 16, Width3 = 16,
+        Gamma = 0.99f,
+    };
+
+    // ---- keys, --set, validation ----
+
+    private static readonly PropertyInfo[] Fields = typeof(PpoConfig)
+        .GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        .Where(p => p.CanWrite)
+        .ToArray();
+
+    /// <summary>The key of a field as users write it: snake_case of the property name.</summary>
+    public static string KeyOf(PropertyInfo p) => UnderscoredNamingConvention.Instance.Apply(p.Name);
+
+    /// <summary>Every settable key, in declaration order.</summary>
+    public static IReadOnlyList<string> Keys { get; } = Fields.Select(KeyOf).ToArray();
+
+    /// <summary>Applies one <c>key=value</c> override; throws MisgenInputException naming the bad key or value.</summary>
+    public void Set(string assignment)
+    {
+        int eq = assignment.IndexOf('=');
+        if (eq <= 0) throw new MisgenInputException($"--set expects key=value, got '{assignment}'; keys: {string.Join(", ", Keys)}");
+        Set(assignment[..eq].Trim(), assignment[(eq + 1)..].Trim());
+    }
+
+    public void Set(string key, string value)
+    {
+        var field = Fields.FirstOrDefault(p => KeyOf(p) == key)
+                    ?? throw MisgenInputException.Unknown("config key", key, Keys);
+        object parsed;
+        try
+        {
+            parsed = field.PropertyType switch
+            {
+                var t when t == typeof(int) => int.Parse(value.Replace("_", ""), NumberStyles.Integer, CultureInfo.InvariantCulture),
+                var t when t == typeof(long) => ParseLong(value),
+                var t when t == typeof(float) => float.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture),
+                var t when t == typeof(bool) => ParseBool(value),
+                _ => throw new InvalidOperationException($"unsupported field type {field.PropertyType}"),
+            };
+        }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            string kind = field.PropertyType == typeof(bool) ? "true or false" : field.PropertyType == typeof(float) ? "a number" : "an integer";
+            throw new MisgenInputException($"bad value '{value}' for {key}: expected {kind}");
+        }
+        field.SetValue(this, parsed);
+    }
+
+    /// <summary>The value of a key as text (invariant culture), for display and comparison.</summary>
+    public string Get(string key)
+    {
+        var field = Fields.FirstOrDefault(p => KeyOf(p) == key) ?? throw MisgenInputException.Unknown("config key", key, Keys);
+        return Format(field.GetValue(this)!);
+    }
+
+    private static string Format(object v) => v switch
+    {
+        float f => f.ToString("R", CultureInfo.InvariantCulture),
+        bool b => b ? "true" : "false",
+        IFormattable x => x.ToString(null, CultureInfo.InvariantCulture),
+        _ => v.ToString() ?? "",
+    };
+
+    /// <summary>All key/value pairs, in declaration order.</summary>
+    public IEnumerable<KeyValuePair<string, string>> Entries() =>
+        Fields.Select(p => new KeyValuePair<string, string>(KeyOf(p), Format(p.GetValue(this)!)));
+
+    /// <summary>Keys whose values differ from <paramref name="other"/> (empty when equal).</summary>
+    public IReadOnlyList<string> Differences(PpoConfig other) =>
+        Entries().Zip(other.Entries()).Where(pair => pair.First.Value != pair.Second.Value).Select(pair => pair.First.Key).ToArray();
+
+    private static long ParseLong(string value)
+    {
+        // Budgets read better as 1e6 or 1_000_000; accept both, but only whole numbers.
+        string v = value.Replace("_", "");
+        if (long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out long l)) return l;
+        double d = double.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture);
+        if (d != Math.Floor(d) || d > long.MaxValue || d < long.MinValue) throw new FormatException();
+        return (long)d;
+    }
+
+    private static bool ParseBool(string value) => value.ToLowerInvariant() switch
+    {
+        "true" or "1" or "yes" or "on" => true,
+        "false" or "0" or "no" or "off" => false,
+        _ => throw new FormatException(),
+    };
+
+    /// <summary>Throws MisgenInputException for a config that cannot train.</summary>
+    public void Validate()
+    {
+        void Require(bool ok, string message) { if (!ok) throw new MisgenInputException(message); }
+        Require(NumEnvs >= 1, $"num_envs must be at least 1, got {NumEnvs}");
+        Require(NumSteps >= 1, $"num_steps must be at least 1, got {NumSteps}");
+        Require(NumMinibatches >= 1, $"num_minibatches must be at least 1, got {NumMinibatches}");
+        Require(BatchSize % NumMinibatches == 0,
+            $"num_envs * num_steps ({BatchSize}) must be divisible by num_minibatches ({NumMinibatches})");
+        Require(MinibatchSize >= 2, $"minibatches need at least 2 samples (advantage std), got {MinibatchSize}");
+        Require(UpdateEpochs >= 1, $"update_epochs must be at least 1, got {UpdateEpochs}");
+        Require(TotalSteps >= BatchSize, $"total_steps ({TotalSteps}) must be at least one batch (num_envs * num_steps = {BatchSize})");
+        Require(LearningRate > 0, $"learning_rate must be positive, got {LearningRate}");
+        Require(Gamma is > 0 and <= 1, $"gamma must be in (0, 1], got {Gamma}");
+        Require(GaeLambda is >= 0 and <= 1, $"gae_lambda must be in [0, 1], got {GaeLambda}");
+        Require(RewardNormGamma is > 0 and < 1, $"reward_norm_gamma must be in (0, 1), got {RewardNormGamma}");
+        Require(RewardClip > 0, $"reward_clip must be positive, got {RewardClip}");
+        Require(ClipCoef > 0, $"clip_coef must be positive, got {ClipCoef}");
+        Require(MaxGradNorm > 0, $"max_grad_norm must be positive, got {MaxGradNorm}");
+        Require(AdamEps > 0, $"adam_eps must be positive, got {AdamEps}");
+        Require(VfCoef >= 0 && EntCoef >= 0, "vf_coef and ent_coef must not be negative");
+        Require(ObservationSize is >= 8 and <= 512 && ObservationSize % 8 == 0,
+            $"observation_size must be a multiple of 8 in 8..512, got {ObservationSize}");
+        Require(Width1 >= 1 && Width2 >= 1 && Width3 >= 1 && Hidden >= 1, "widths and hidden must be at least 1");
+        Require(NumLevels >= 0, $"num_levels must not be negative, got {NumLevels}");
+        Require(StartLevel >= 0, $"start_level must not be negative, got {StartLevel}");
+    }
+}

@@ -1,0 +1,295 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Misgen.Envs;
+using Misgen.Nn;
+
+namespace Misgen.Rl;
+
+/// <summary>
+/// PPO on a vector of maze envs with an IMPALA-CNN, following CleanRL's ppo_procgen.py:
+/// <see cref="Update"/> is one iteration of its loop - collect a rollout, compute GAE, then
+/// several epochs of clipped-surrogate minibatch updates - and reads top to bottom.
+///
+/// The seed drives four independent streams: weight init ("weights", inside ImpalaCnn), action
+/// sampling ("actions"), minibatch order ("minibatches") and the training level order ("levels").
+/// All state lives in this object and round-trips through <see cref="SaveCheckpoint"/>, so a
+/// resumed run continues bit for bit. <c>pool</c> picks the threads (default WorkerPool.Shared);
+/// results do not depend on it.
+/// </summary>
+public sealed class PpoTrainer : IDisposable
+{
+    private readonly PpoConfig config;
+    private readonly VecEnv envs;
+    private readonly ImpalaCnn model;
+    private readonly Adam optimizer;
+    private Rng actionRng;
+    private Rng minibatchRng;
+    private readonly RewardNormalizer rewardNormalizer;
+    private readonly Rollout rollout;
+
+    // Preallocated per-step and per-minibatch buffers (the loop allocates nothing).
+    private readonly bool[] nextStarts;
+    private readonly float[] stepLogits, stepValues, nextValues, logProbRow;
+    private readonly int[] stepActions;
+    private readonly bool[] stepDone;
+    private readonly int[] batchOrder;
+    private readonly byte[] mbObservations;
+    private readonly int[] mbActions;
+    private readonly float[] mbLogits, mbValues, mbOldLogProbs, mbOldValues, mbAdvantages, mbReturns, dLogits, dValues;
+
+    public PpoTrainer(EnvSpec spec, PpoConfig config, ulong seed, WorkerPool? pool = null)
+    {
+        config.Validate();
+        this.config = config.Clone();
+        Spec = spec;
+        Seed = seed;
+        int n = config.NumEnvs, actions = Actions.Count;
+
+        ulong levelSeed = Rng.ForStream(seed, "levels").NextUInt64();
+        var levels = config.NumLevels == 0
+            ? LevelSampler.Uniform(levelSeed)
+            : LevelSampler.Range(config.StartLevel, config.NumLevels, levelSeed);
+        envs = new VecEnv(spec, n, levels, config.ObservationSize, pool);
+        model = new ImpalaCnn(NetworkOf(config), seed) { MaxBatch = Math.Max(n, config.MinibatchSize), ThreadPool = pool };
+        optimizer = new Adam(model.Parameters, config.LearningRate, eps: config.AdamEps);
+        actionRng = Rng.ForStream(seed, "actions");
+        minibatchRng = Rng.ForStream(seed, "minibatches");
+        rewardNormalizer = new RewardNormalizer(n, config.RewardNormGamma, config.RewardClip);
+
+        int obsBytes = config.ObservationSize * config.ObservationSize * 3;
+        rollout = new Rollout(config.NumSteps, n, obsBytes);
+        nextStarts = new bool[n];
+        stepLogits = new float[n * actions];
+        stepValues = new float[n];
+        nextValues = new float[n];
+        logProbRow = new float[actions];
+        stepActions = new int[n];
+        stepDone = new bool[n];
+        batchOrder = new int[config.BatchSize];
+        int mb = config.MinibatchSize;
+        mbObservations = new byte[mb * obsBytes];
+        mbActions = new int[mb];
+        mbLogits = new float[mb * actions];
+        dLogits = new float[mb * actions];
+        mbValues = new float[mb];
+        dValues = new float[mb];
+        mbOldLogProbs = new float[mb];
+        mbOldValues = new float[mb];
+        mbAdvantages = new float[mb];
+        mbReturns = new float[mb];
+
+        envs.Reset();
+        Array.Fill(nextStarts, true);
+    }
+
+    public static ImpalaConfig NetworkOf(PpoConfig c) =>
+        new(c.ObservationSize, c.Width1, c.Width2, c.Width3, Actions.Count, c.Hidden);
+
+    public EnvSpec Spec { get; }
+    public ulong Seed { get; }
+    public PpoConfig Config => config;
+    public ImpalaCnn Model => model;
+    /// <summary>Updates completed so far.</summary>
+    public int CompletedUpdates { get; private set; }
+    public long Timesteps { get; private set; }
+    public int NumUpdates => config.NumUpdates;
+    public bool Finished => CompletedUpdates >= NumUpdates;
+
+    /// <summary>One PPO iteration: rollout, GAE, optimisation. Returns its train.csv row.</summary>
+    public UpdateStats Update()
+    {
+        var clock = Stopwatch.StartNew();
+        int update = CompletedUpdates + 1;
+        int n = config.NumEnvs, actions = Actions.Count;
+
+        // Linear learning-rate decay to zero at the last update.
+        float lr = config.AnnealLr ? config.LearningRate * (1f - (update - 1f) / NumUpdates) : config.LearningRate;
+        optimizer.LearningRate = lr;
+
+        // ---- rollout ----
+        int episodes = 0, successes = 0, timeouts = 0;
+        double returnSum = 0, lengthSum = 0;
+        for (int step = 0; step < config.NumSteps; step++)
+        {
+            envs.Observations.CopyTo(rollout.ObservationsAt(step));
+            nextStarts.CopyTo(rollout.Starts.AsSpan(step * n, n));
+
+            model.Forward(envs.Observations, n, stepLogits, stepValues);
+            for (int i = 0; i < n; i++)
+            {
+                var logits = stepLogits.AsSpan(i * actions, actions);
+                int a = Categorical.Sample(logits, actionRng);
+                Categorical.LogSoftmax(logits, logProbRow);
+                stepActions[i] = a;
+                rollout.Actions[step * n + i] = a;
+                rollout.LogProbs[step * n + i] = logProbRow[a];
+                rollout.Values[step * n + i] = stepValues[i];
+            }
+
+            envs.Step(stepActions);
+
+            var rewards = rollout.Rewards.AsSpan(step * n, n);
+            envs.Rewards.CopyTo(rewards);
+            for (int i = 0; i < n; i++)
+            {
+                // Procgen semantics: a timeout ends the episode like reaching the goal (no bootstrap).
+                stepDone[i] = envs.Terminated[i] || envs.Truncated[i];
+                if (!stepDone[i]) continue;
+                var info = envs.Infos[i];
+                episodes++;
+                returnSum += info.Return;
+                lengthSum += info.Steps;
+                if (info.Outcome == Outcome.Obj1) successes++;
+                if (info.Outcome == Outcome.Timeout) timeouts++;
+            }
+            if (config.NormReward) rewardNormalizer.Normalize(rewards, stepDone);
+            stepDone.CopyTo(nextStarts, 0);
+        }
+        Timesteps += (long)n * config.NumSteps;
+
+        // ---- advantages: bootstrap from the value of the observation after the rollout ----
+        model.Forward(envs.Observations, n, stepLogits, nextValues);
+        Gae.Compute(rollout.Rewards, rollout.Values, rollout.Starts, nextValues, nextStarts,
+            config.NumSteps, n, config.Gamma, config.GaeLambda, rollout.Advantages, rollout.Returns);
+
+        // ---- optimise the policy and value network ----
+        int mb = config.MinibatchSize;
+        double pgSum = 0, vSum = 0, entSum = 0, klSum = 0, clipSum = 0;
+        int minibatches = 0;
+        for (int epoch = 0; epoch < config.UpdateEpochs; epoch++)
+        {
+            for (int k = 0; k < batchOrder.Length; k++) batchOrder[k] = k;
+            minibatchRng.Shuffle(batchOrder.AsSpan());
+            for (int start = 0; start < batchOrder.Length; start += mb)
+            {
+                var indices = batchOrder.AsSpan(start, mb);
+                rollout.GatherObservations(indices, mbObservations);
+                for (int j = 0; j < mb; j++)
+                {
+                    int s = indices[j];
+                    mbActions[j] = rollout.Actions[s];
+                    mbOldLogProbs[j] = rollout.LogProbs[s];
+                    mbOldValues[j] = rollout.Values[s];
+                    mbAdvantages[j] = rollout.Advantages[s];
+                    mbReturns[j] = rollout.Returns[s];
+                }
+
+                model.ForwardTrain(mbObservations, mb, mbLogits, mbValues);
+                var loss = PpoLoss.Compute(mbLogits, mbValues, mb, actions, mbActions, mbOldLogProbs, mbOldValues,
+                    mbAdvantages, mbReturns, config, dLogits, dValues);
+                model.ZeroGrad();
+                model.Backward(dLogits, dValues);
+                GradClip.ClipGlobalNorm(model.Parameters, config.MaxGradNorm);
+                optimizer.Step();
+
+                pgSum += loss.PolicyLoss; vSum += loss.ValueLoss; entSum += loss.Entropy;
+                klSum += loss.ApproxKl; clipSum += loss.ClipFraction;
+                minibatches++;
+            }
+        }
+
+        CompletedUpdates = update;
+        double seconds = clock.Elapsed.TotalSeconds;
+        double perEpisode(double sum) => episodes > 0 ? sum / episodes : double.NaN;
+        return new UpdateStats(update, NumUpdates, Timesteps, episodes, perEpisode(returnSum), perEpisode(lengthSum),
+            perEpisode(successes), timeouts, pgSum / minibatches, vSum / minibatches, entSum / minibatches,
+            klSum / minibatches, clipSum / minibatches, ExplainedVariance(rollout.Values, rollout.Returns), lr,
+            n * config.NumSteps / seconds, seconds);
+    }
+
+    // 1 - Var(returns - values) / Var(returns): how much of the return the value head predicts.
+    private static double ExplainedVariance(ReadOnlySpan<float> values, ReadOnlySpan<float> returns)
+    {
+        double mr = 0, md = 0;
+        for (int i = 0; i < returns.Length; i++) { mr += returns[i]; md += returns[i] - values[i]; }
+        mr /= returns.Length; md /= returns.Length;
+        double vr = 0, vd = 0;
+        for (int i = 0; i < returns.Length; i++)
+        {
+            vr += (returns[i] - mr) * (returns[i] - mr);
+            double d = returns[i] - values[i] - md;
+            vd += d * d;
+        }
+        return vr == 0 ? double.NaN : 1 - vd / vr;
+    }
+
+    // ---- checkpoints ----
+
+    private const ulong Magic = 0x31_4B_43_4E_45_47_53_4D; // "MSGENCK1"
+    private const ulong EndMagic = 0x44_4E_45_4B_43_4E_45_47; // "GENCKEND"
+
+    /// <summary>Everything needed to continue bit for bit: weights, Adam, RNGs, envs, normaliser, counters.</summary>
+    public void SaveCheckpoint(Stream stream)
+    {
+        using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        w.Write(Magic);
+        w.Write(CompletedUpdates);
+        w.Write(Timesteps);
+        w.Write(model.Parameters.Count);
+        foreach (var p in model.Parameters)
+        {
+            w.Write(p.Name);
+            w.Write(p.Value.Length);
+            w.Write(MemoryMarshal.AsBytes(p.Value));
+        }
+        WriteBlob(w, s => optimizer.Save(s));
+        foreach (ulong x in actionRng.GetState()) w.Write(x);
+        foreach (ulong x in minibatchRng.GetState()) w.Write(x);
+        WriteBlob(w, s => s.Write(envs.GetState()));
+        WriteBlob(w, s => s.Write(envs.Observations));
+        foreach (bool b in nextStarts) w.Write(b);
+        rewardNormalizer.Save(w);
+        w.Write(EndMagic);
+    }
+
+    public void LoadCheckpoint(Stream stream)
+    {
+        using var r = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        if (r.ReadUInt64() != Magic) throw new InvalidDataException("not a Misgen checkpoint");
+        int completed = r.ReadInt32();
+        long timesteps = r.ReadInt64();
+        int count = r.ReadInt32();
+        if (count != model.Parameters.Count) throw new InvalidDataException("checkpoint is for a different network");
+        foreach (var p in model.Parameters)
+        {
+            string name = r.ReadString();
+            int length = r.ReadInt32();
+            if (name != p.Name || length != p.Value.Length) throw new InvalidDataException($"checkpoint parameter {name} does not fit {p.Name}");
+            r.BaseStream.ReadExactly(MemoryMarshal.AsBytes(p.Value));
+        }
+        optimizer.Load(new MemoryStream(ReadBlob(r)));
+        var actionState = ReadState(r);
+        var minibatchState = ReadState(r);
+        envs.SetState(ReadBlob(r));
+        byte[] observations = ReadBlob(r);
+        if (observations.Length != envs.Observations.Length) throw new InvalidDataException("checkpoint observations do not fit");
+        observations.CopyTo(envs.Observations);
+        for (int i = 0; i < nextStarts.Length; i++) nextStarts[i] = r.ReadBoolean();
+        rewardNormalizer.Load(r);
+        if (r.ReadUInt64() != EndMagic) throw new InvalidDataException("checkpoint is truncated");
+
+        actionRng = Rng.FromState(actionState);
+        minibatchRng = Rng.FromState(minibatchState);
+        CompletedUpdates = completed;
+        Timesteps = timesteps;
+    }
+
+    private static ulong[] ReadState(BinaryReader r) => [r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64()];
+
+    private static void WriteBlob(BinaryWriter w, Action<Stream> write)
+    {
+        var buffer = new MemoryStream();
+        write(buffer);
+        w.Write(buffer.Length);
+        w.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    private static byte[] ReadBlob(BinaryReader r)
+    {
+        long length = r.ReadInt64();
+        if (length < 0 || length > int.MaxValue) throw new InvalidDataException("checkpoint blob length is corrupt");
+        return r.ReadBytes((int)length);
+    }
+
+    public void Dispose() => envs.Dispose();
+}
