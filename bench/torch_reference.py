@@ -8,7 +8,8 @@
    out-64.bin, and the same for 32): obs are N*S*S*3 uint8 HWC RGB, outputs N*15 logits then N values (float32 LE).
 2. Throughput: forward samples/s (batch 256) and training samples/s (minibatch 1024: forward,
    backward, grad-norm clip 0.5, Adam) for 16/32/32 at 64x64 and 32x32, on 1 and 2 threads,
-   printed in `misgen bench nn --json` format with "impl": "pytorch".
+   printed in `misgen bench nn --json` format with "impl": "pytorch", including samples per
+   CPU-second of the process (robust when other jobs share the cores), as Misgen reports.
 
 Usage:  /usr/bin/python3 bench/torch_reference.py --check DIR [--bench] [--threads N] [--repeats 5]
 """
@@ -150,15 +151,19 @@ def bench(threads_list, repeats):
                 opt.step()
 
             once(); once()
-            times = []
+            times, cpu = [], []
             for _ in range(repeats):
-                t = time.perf_counter(); once(); times.append(time.perf_counter() - t)
+                t, c = time.perf_counter(), time.process_time()
+                once()
+                times.append(time.perf_counter() - t); cpu.append(time.process_time() - c)
             median = sorted(times)[repeats // 2]
+            cpu_median = sorted(cpu)[repeats // 2]
             flops = forward_flops(size) * (3 if train else 1)
             sps = batch / median
             print(json.dumps({"bench": "nn", "impl": "pytorch", "torch": torch.__version__, "case": case, "threads": threads,
                               "value": round(sps, 1), "unit": "samples/s", "gflops": round(sps * flops / 1e9, 1),
-                              "batch": batch, "repeats": repeats}), flush=True)
+                              "batch": batch, "repeats": repeats,
+                              "samples_per_cpu_second": round(batch / cpu_median, 1)}), flush=True)
 
 
 def forward_flops(size, widths=(16, 32, 32), hidden=256, actions=15):

@@ -48,8 +48,14 @@ public static unsafe partial class KernelProfile
             ("b3.conv 16 32->32", 16, 32, 32, 32),
             ("b3.res 8 32->32", 8, 32, 32, 32),
             ("b3.res 4 32->32", 4, 32, 32, 32),
+            // the `fast` preset: 8/16/16 at 32x32 (GFLOP/s count real channels, not padding)
+            ("fast b1.conv 32 3->8", 32, 3, 3, 8),
+            ("fast b1.res 16 8->8", 16, 8, 16, 8),
+            ("fast b2.conv 16 8->16", 16, 8, 16, 16),
+            ("fast b2.res 8 16->16", 8, 16, 16, 16),
+            ("fast b3.res 4 16->16", 4, 16, 16, 16),
         ];
-        output.WriteLine($"{"shape",-20} {"fwd GF/s",9} {"wgrad GF/s",11}");
+        output.WriteLine($"{"shape",-22} {"fwd GF/s",9} {"wgrad GF/s",11}");
         foreach (var (name, size, cin, stride, cout) in shapes)
         {
             var inPlane = new Plane(size, size, cin, stride);
@@ -75,7 +81,7 @@ public static unsafe partial class KernelProfile
                 for (int n = 0; n < count; n++)
                     ConvKernels.WeightGrad(input.Pointer + (long)n * inPlane.Floats, inPlane, output2.Pointer + (long)n * outPlane.Floats, outPlane, dw.Pointer, bias.Pointer);
             }, 5);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-20} {flops / forward / 1e9,9:F1} {flops / wgrad / 1e9,11:F1}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-22} {flops / forward / 1e9,9:F1} {flops / wgrad / 1e9,11:F1}"));
         }
     }
 }

@@ -30,7 +30,6 @@ public static class NnBench
         foreach (var name in chosen)
             foreach (int count in threadCounts)
             {
-                WorkerPool.ConfigureShared(count);
                 var result = Measure(name, count, repeats);
                 double cpuRate = 1 / CpuSecondsPerSample;
                 results.Add(result);
@@ -79,13 +78,35 @@ public static class NnBench
         output.WriteLine($"wrote {folder}; compare with: /usr/bin/python3 bench/torch_reference.py --check {folder}");
     }
 
-    public static Result Measure(string name, int threads, int repeats)
+    /// <summary>`misgen bench nn` (BenchCatalogue): every case on each thread count, repeats filling about options.Seconds.</summary>
+    public static void Run(BenchOptions options, Action<BenchResult> report)
     {
+        foreach (var name in Cases)
+            foreach (int threads in options.Threads)
+            {
+                var r = Measure(name, threads, repeats: 3, minSeconds: options.Seconds);
+                report(new BenchResult("nn", name, threads, r.SamplesPerSecond, "samples/s", new Dictionary<string, object>
+                {
+                    ["gflops"] = Math.Round(r.Gflops, 1),
+                    ["batch"] = r.Batch,
+                    ["repeats"] = r.Repeats,
+                    ["samples_per_cpu_second"] = Math.Round(1 / CpuSecondsPerSample, 1),
+                }));
+            }
+    }
+
+    /// <summary>
+    /// Median samples/s of at least <paramref name="repeats"/> timed runs (more while under
+    /// <paramref name="minSeconds"/>), on a private pool of <paramref name="threads"/> threads.
+    /// </summary>
+    public static Result Measure(string name, int threads, int repeats, double minSeconds = 0)
+    {
+        using var pool = new WorkerPool(threads);
         bool train = name.StartsWith("train", StringComparison.Ordinal);
         int size = name.EndsWith("64", StringComparison.Ordinal) ? 64 : 32;
         int batch = train ? 1024 : 256;
         var config = new ImpalaConfig(size);
-        var model = new ImpalaCnn(config, 1) { MaxBatch = batch };
+        var model = new ImpalaCnn(config, 1) { MaxBatch = batch, ThreadPool = pool };
         var rng = new Rng(2);
         var obs = new byte[batch * size * size * 3];
         for (int i = 0; i < obs.Length; i++) obs[i] = (byte)rng.NextInt(256);
@@ -111,23 +132,25 @@ public static class NnBench
         }
         Once(); // warm-up: workspaces, JIT tiers
         Once();
-        var seconds = new double[repeats];
-        var cpu = new double[repeats];
+        var seconds = new List<double>();
+        var cpu = new List<double>();
         var process = Process.GetCurrentProcess();
-        for (int r = 0; r < repeats; r++)
+        var clock = Stopwatch.StartNew();
+        while (seconds.Count < repeats || (clock.Elapsed.TotalSeconds < minSeconds && seconds.Count < 100))
         {
             process.Refresh();
             var cpuStart = process.TotalProcessorTime;
             long start = Stopwatch.GetTimestamp();
             Once();
-            seconds[r] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            seconds.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
             process.Refresh();
-            cpu[r] = (process.TotalProcessorTime - cpuStart).TotalSeconds;
+            cpu.Add((process.TotalProcessorTime - cpuStart).TotalSeconds);
         }
-        Array.Sort(seconds);
-        Array.Sort(cpu);
-        double median = seconds[repeats / 2];
-        CpuSecondsPerSample = cpu[repeats / 2] / batch;
+        seconds.Sort();
+        cpu.Sort();
+        double median = seconds[seconds.Count / 2];
+        CpuSecondsPerSample = cpu[cpu.Count / 2] / batch;
+        repeats = seconds.Count;
         double samples = batch / median;
         double flops = config.ForwardFlops * (train ? 3 : 1);
         return new Result(name, threads, samples, samples * flops / 1e9, batch, repeats);

@@ -190,9 +190,6 @@ public sealed unsafe partial class ImpalaCnn
         for (int i = 0; i < target.Length; i++) target[i] += source[i];
     }
 
-    // b / 255f exactly as the original's float32 division (a multiply by 1/255 differs in the last bit).
-    private static readonly float[] ByteScale = Enumerable.Range(0, 256).Select(b => b / 255f).ToArray();
-
     internal float* Packed => packed.Pointer;
 
     /// <summary>embedder.fc.weight in place ([hidden, flat], pinned): the fc layer needs no repacking.</summary>
@@ -206,12 +203,23 @@ public sealed unsafe partial class ImpalaCnn
     internal void PackObservation(byte* observation, float* plane)
     {
         int size = Config.InputSize;
-        var scaled = ByteScale;
+        int row = size * 3;
         for (int y = 0; y < size; y++)
         {
             float* dst = plane + inputPlane.Offset(y, 0);
-            byte* src = observation + y * size * 3;
-            for (int i = 0; i < size * 3; i++) dst[i] = scaled[src[i]];
+            byte* src = observation + y * row;
+            int i = 0;
+            if (ConvKernels.Simd)
+                for (; i + 16 <= row; i += 16)
+                {
+                    // Division (not a multiply by 1/255) so every value equals the original's float32 b / 255.
+                    var (lo, hi) = Vector128.Widen(Vector128.Load(src + i));
+                    var ints = Vector512.Create(
+                        Vector256.Create(Vector128.WidenLower(lo), Vector128.WidenUpper(lo)),
+                        Vector256.Create(Vector128.WidenLower(hi), Vector128.WidenUpper(hi)));
+                    (Vector512.ConvertToSingle(ints.AsInt32()) / Vector512.Create(255f)).Store(dst + i);
+                }
+            for (; i < row; i++) dst[i] = src[i] / 255f;
         }
     }
 }

@@ -18,8 +18,50 @@ internal static unsafe class PoolKernels
         }
         int cs = inPlane.Stride;
         int* index = stackalloc int[16];
+        // Window tap k as an offset from the window centre (2oy, 2ox).
+        int* relative = stackalloc int[9];
+        for (int k = 0; k < 9; k++) relative[k] = ((k / 3 - 1) * (inPlane.Width + 2) + (k % 3 - 1)) * cs;
         for (int oy = 0; oy < outPlane.Height; oy++)
+        {
+            bool rowInside = oy >= 1 && 2 * oy + 1 < inPlane.Height;
             for (int ox = 0; ox < outPlane.Width; ox++)
+            {
+                float* dst = output + outPlane.Offset(oy, ox);
+                if (rowInside && ox >= 1 && 2 * ox + 1 < inPlane.Width)
+                {
+                    // All nine taps inside: no bounds checks; without argmax (inference) a plain vector max.
+                    float* centre = input + inPlane.Offset(2 * oy, 2 * ox);
+                    if (argmax != null)
+                    {
+                        for (int c = 0; c < cs; c += 16)
+                        {
+                            float* q = centre + c;
+                            Vector512<float> best = Vector512.Load(q + relative[0]);
+                            Vector512<int> bestK = Vector512<int>.Zero;
+                            for (int k = 1; k < 9; k++)
+                            {
+                                Vector512<float> v = Vector512.Load(q + relative[k]);
+                                Vector512<float> greater = Vector512.GreaterThan(v, best);
+                                best = Vector512.ConditionalSelect(greater, v, best);
+                                bestK = Vector512.ConditionalSelect(greater.AsInt32(), Vector512.Create(k), bestK);
+                            }
+                            best.Store(dst + c);
+                            bestK.Store(index);
+                            byte* a = argmax + (oy * outPlane.Width + ox) * cs + c;
+                            for (int i = 0; i < 16; i++) a[i] = (byte)index[i];
+                        }
+                        continue;
+                    }
+                    for (int c = 0; c < cs; c += 16)
+                    {
+                        float* q = centre + c;
+                        var m = Vector512.Max(Vector512.Max(Vector512.Load(q + relative[0]), Vector512.Load(q + relative[1])), Vector512.Load(q + relative[2]));
+                        m = Vector512.Max(m, Vector512.Max(Vector512.Max(Vector512.Load(q + relative[3]), Vector512.Load(q)), Vector512.Load(q + relative[5])));
+                        m = Vector512.Max(m, Vector512.Max(Vector512.Max(Vector512.Load(q + relative[6]), Vector512.Load(q + relative[7])), Vector512.Load(q + relative[8])));
+                        m.Store(dst + c);
+                    }
+                    continue;
+                }
                 for (int c = 0; c < cs; c += 16)
                 {
                     Vector512<float> best = Vector512.Create(float.NegativeInfinity);
@@ -33,14 +75,16 @@ internal static unsafe class PoolKernels
                         best = Vector512.ConditionalSelect(greater, v, best);
                         bestK = Vector512.ConditionalSelect(greater.AsInt32(), Vector512.Create(k), bestK);
                     }
-                    best.Store(output + outPlane.Offset(oy, ox) + c);
+                    best.Store(dst + c);
                     if (argmax != null)
                     {
                         bestK.Store(index);
-                        byte* dst = argmax + (oy * outPlane.Width + ox) * cs + c;
-                        for (int i = 0; i < 16; i++) dst[i] = (byte)index[i];
+                        byte* a = argmax + (oy * outPlane.Width + ox) * cs + c;
+                        for (int i = 0; i < 16; i++) a[i] = (byte)index[i];
                     }
                 }
+            }
+        }
     }
 
     /// <summary>dInput (interior cleared first) receives each dOutput value at its window's argmax.</summary>

@@ -91,6 +91,24 @@ public sealed unsafe class KernelTests
         }
         AssertClose(slow.Pointer, fast.Pointer, outPlane.Floats, 0);
         Assert.Equal(argSlow, argFast);
+        var noArgmax = new AlignedFloats(outPlane.Floats); // inference path: interior windows take a branch-free max
+        PoolKernels.MaxPool(input.Pointer, inPlane, noArgmax.Pointer, outPlane, null);
+        AssertClose(slow.Pointer, noArgmax.Pointer, outPlane.Floats, 0);
+    }
+
+    [Fact]
+    public void Observation_packing_divides_every_byte_by_255_exactly_as_float32()
+    {
+        var model = new ImpalaCnn(new ImpalaConfig(16, 2, 2, 2, 15, 4), 1);
+        var obs = new byte[16 * 16 * 3];
+        for (int i = 0; i < obs.Length; i++) obs[i] = (byte)(i * 7);
+        var plane = new AlignedFloats(model.InputPlane.Floats);
+        fixed (byte* o = obs) model.PackObservation(o, plane.Pointer);
+        for (int y = 0; y < 16; y++)
+            for (int x = 0; x < 16; x++)
+                for (int c = 0; c < 3; c++)
+                    Assert.Equal(obs[(y * 16 + x) * 3 + c] / 255f, plane.Pointer[model.InputPlane.Offset(y, x) + c]);
+        Assert.Equal(0f, plane.Pointer[0]); // border untouched
     }
 
     [Theory]
