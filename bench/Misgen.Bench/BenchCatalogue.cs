@@ -22,6 +22,7 @@ public static class BenchCatalogue
         {
             ["env"] = EnvBench.Run,
             ["train"] = TrainBench.Run,
+            ["eval"] = EvalBench.Run,
         };
 
     /// <summary>Runs <paramref name="body"/> with the shared worker pool set to each thread count in turn.</summary>

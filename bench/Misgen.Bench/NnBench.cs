@@ -13,6 +13,9 @@ public static class NnBench
 {
     public static readonly string[] Cases = ["forward-64", "train-64", "forward-32", "train-32"];
 
+    /// <summary>Process CPU seconds per sample of the last <see cref="Measure"/> (all threads; robust to a busy machine).</summary>
+    public static double CpuSecondsPerSample { get; private set; }
+
     public sealed record Result(string Case, int Threads, double SamplesPerSecond, double Gflops, int Batch, int Repeats);
 
     /// <summary>Runs the chosen cases (all when null) on the given thread counts (1 and all cores when null).</summary>
@@ -23,19 +26,20 @@ public static class NnBench
             if (!Cases.Contains(c)) throw MisgenInputException.Unknown("nn bench case", c, Cases);
         int[] threadCounts = threads is { } t ? [t] : Environment.ProcessorCount > 1 ? [1, Environment.ProcessorCount] : [1];
         var results = new List<Result>();
-        if (!json) output.WriteLine($"{"case",-12} {"threads",7} {"batch",6} {"samples/s",11} {"GFLOP/s",8}");
+        if (!json) output.WriteLine($"{"case",-12} {"threads",7} {"batch",6} {"samples/s",11} {"GFLOP/s",8} {"samples/cpu-s",14}");
         foreach (var name in chosen)
             foreach (int count in threadCounts)
             {
                 WorkerPool.ConfigureShared(count);
                 var result = Measure(name, count, repeats);
+                double cpuRate = 1 / CpuSecondsPerSample;
                 results.Add(result);
                 if (json)
                     output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{{\"bench\": \"nn\", \"case\": \"{name}\", \"threads\": {count}, \"value\": {result.SamplesPerSecond:F1}, \"unit\": \"samples/s\", \"gflops\": {result.Gflops:F1}, \"batch\": {result.Batch}, \"repeats\": {result.Repeats}}}"));
+                        $"{{\"bench\": \"nn\", \"case\": \"{name}\", \"threads\": {count}, \"value\": {result.SamplesPerSecond:F1}, \"unit\": \"samples/s\", \"gflops\": {result.Gflops:F1}, \"batch\": {result.Batch}, \"repeats\": {result.Repeats}, \"samples_per_cpu_second\": {cpuRate:F1}}}"));
                 else
                     output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{name,-12} {count,7} {result.Batch,6} {result.SamplesPerSecond,11:F1} {result.Gflops,8:F1}"));
+                        $"{name,-12} {count,7} {result.Batch,6} {result.SamplesPerSecond,11:F1} {result.Gflops,8:F1} {cpuRate,14:F1}"));
             }
         return results;
     }
@@ -108,14 +112,22 @@ public static class NnBench
         Once(); // warm-up: workspaces, JIT tiers
         Once();
         var seconds = new double[repeats];
+        var cpu = new double[repeats];
+        var process = Process.GetCurrentProcess();
         for (int r = 0; r < repeats; r++)
         {
+            process.Refresh();
+            var cpuStart = process.TotalProcessorTime;
             long start = Stopwatch.GetTimestamp();
             Once();
             seconds[r] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            process.Refresh();
+            cpu[r] = (process.TotalProcessorTime - cpuStart).TotalSeconds;
         }
         Array.Sort(seconds);
+        Array.Sort(cpu);
         double median = seconds[repeats / 2];
+        CpuSecondsPerSample = cpu[repeats / 2] / batch;
         double samples = batch / median;
         double flops = config.ForwardFlops * (train ? 3 : 1);
         return new Result(name, threads, samples, samples * flops / 1e9, batch, repeats);

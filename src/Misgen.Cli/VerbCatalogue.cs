@@ -8,10 +8,17 @@ internal static class VerbCatalogue
 {
     public static IEnumerable<Command> All()
     {
+        yield return DemoVerb.Create();
         yield return VersionVerb.Create();
         yield return EnvsVerb.Create();
         yield return RenderVerb.Create();
         yield return TrainVerb.Create();
+        yield return SettingsVerb.Create();
+        yield return EvalVerb.Create();
+        yield return ExportVerb.Create();
+        yield return ReportVerb.Create();
+        yield return VideoVerb.Create();
+        yield return SweepVerb.Create();
         yield return BenchVerb.Create();
         yield return ForwardVerb.Create();
         yield return NnBenchVerb.Create();

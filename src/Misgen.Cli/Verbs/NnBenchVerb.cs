@@ -13,9 +13,15 @@ internal static class NnBenchVerb
         var json = new Option<bool>("--json") { Description = "one JSON object per line" };
         var repeats = new Option<int>("--repeats") { Description = "timed repeats per case (the median is reported)", DefaultValueFactory = _ => 5 };
         var export = new Option<string?>("--export") { Description = "instead of timing, write a model, observations and Misgen's outputs to this folder for bench/torch_reference.py --check" };
-        var command = new Command("bench-nn", "Network core throughput (IMPALA-CNN forward and training samples/s).") { caseArgument, threads, json, repeats, export };
+        var kernels = new Option<bool>("--kernels") { Description = "per-kernel GFLOP/s at the IMPALA shapes (thread CPU time)" };
+        var command = new Command("bench-nn", "Network core throughput (IMPALA-CNN forward and training samples/s).") { caseArgument, threads, json, repeats, export, kernels };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(kernels))
+            {
+                KernelProfile.Run(Console.Out);
+                return Cli.Done;
+            }
             if (parse.GetValue(export) is { } folder)
             {
                 NnBench.ExportCrossCheck(folder, Console.Out);

@@ -50,6 +50,20 @@ public sealed class MazeGame
         Outcome = Outcome.None;
     }
 
+    /// <summary>
+    /// Puts the mouse on an open cell (for analysis such as vector fields: the agent on every open cell of
+    /// one level). Not a move: steps, return and outcome are unchanged.
+    /// </summary>
+    public void PlaceAgent(int x, int y, bool facingRight = false)
+    {
+        int w = Spec.WorldSize;
+        if (x < 0 || y < 0 || x >= w || y >= w || Level[x, y] == Cell.Wall)
+            throw new MisgenInputException($"cell ({x}, {y}) is not an open cell of level {LevelSeed}; valid: open cells with 0 <= x, y < {w}");
+        AgentX = x;
+        AgentY = y;
+        FacingRight = facingRight;
+    }
+
     public StepResult Step(int action)
     {
         if (IsDone) throw new InvalidOperationException("the episode is over; call Reset first");

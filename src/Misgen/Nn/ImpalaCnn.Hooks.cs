@@ -180,12 +180,7 @@ public sealed unsafe partial class ImpalaCnn
 
             int hs = model.HiddenStride, flatFloats = model.FlatFloats, actions = model.Config.Actions, hidden = model.Config.Hidden;
             var flat = new AlignedFloats((long)batch * flatFloats);
-            int row = last.Width * last.Stride;
-            ForEach(n =>
-            {
-                for (int y = 0; y < last.Height; y++)
-                    new Span<float>(relu3.Pointer + (long)n * last.Floats + last.Offset(y, 0), row).CopyTo(new Span<float>(flat.Pointer + (long)n * flatFloats + y * row, row));
-            });
+            ForEach(n => model.Flatten(relu3.Pointer + (long)n * last.Floats, flat.Pointer + (long)n * flatFloats, relu: false));
             var z = new float[batch * hs];
             float* w = model.Packed;
             fixed (float* zp = z)
@@ -194,7 +189,7 @@ public sealed unsafe partial class ImpalaCnn
                 ForEach(n =>
                 {
                     new Span<float>(w + model.FcBiasAt, hs).CopyTo(new Span<float>(zz + n * hs, hs));
-                    Gemm.Accumulate(1, hs, flatFloats, flat.Pointer + (long)n * flatFloats, flatFloats, 1, w + model.FcTransposed, hs, zz + n * hs, hs);
+                    Gemm.AccumulateTransposedB(1, hidden, flatFloats, flat.Pointer + (long)n * flatFloats, flatFloats, model.FcWeights, flatFloats, zz + n * hs, hs);
                 });
             }
             Point("embedder.fc", z, hidden, hs);

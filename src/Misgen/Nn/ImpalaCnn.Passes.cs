@@ -30,6 +30,7 @@ public sealed unsafe partial class ImpalaCnn
             maxBatch = value;
             workspaces = [];
             store = null;
+            trainedBatch = -1; // the kept activations went with the store
         }
     }
 
@@ -120,7 +121,6 @@ public sealed unsafe partial class ImpalaCnn
     /// <summary>The convolutional body for one observation: stores the planes of every block in slot.</summary>
     internal void BodyForward(byte* observation, float* slot, byte* argmax, PartWorkspace ws)
     {
-        float* w = Packed;
         PackObservation(observation, ws.Input);
         float* input = ws.Input;
         for (int b = 0; b < 3; b++)
@@ -140,7 +140,6 @@ public sealed unsafe partial class ImpalaCnn
             ConvForward(Convs[5 * b + 4], relu, slot + block.R2, slot + block.R1);
             input = slot + block.R2;
         }
-        _ = w;
     }
 
     internal void ConvForward(ConvLayer conv, float* input, float* output, float* addend) =>
@@ -165,13 +164,18 @@ public sealed unsafe partial class ImpalaCnn
         for (; i < count; i++) target[i] = MathF.Max(source[i], 0f);
     }
 
-    /// <summary>relu of the last block's output, flattened in kernel (NHWC) order.</summary>
-    internal void Flatten(float* slot, float* flat)
+    /// <summary>relu (optional) of the last block's output, flattened in PyTorch's CHW order.</summary>
+    internal void Flatten(float* plane, float* flat, bool relu = true)
     {
-        var block = Blocks[2];
-        var p = block.Pooled;
-        int row = p.Width * p.Stride;
-        for (int y = 0; y < p.Height; y++) ReluRow(slot + block.R2 + p.Offset(y, 0), flat + y * row, row);
+        var p = Blocks[2].Pooled;
+        int channels = p.Channels, spatial = p.Height * p.Width;
+        for (int y = 0; y < p.Height; y++)
+            for (int x = 0; x < p.Width; x++)
+            {
+                float* src = plane + p.Offset(y, x);
+                float* dst = flat + y * p.Width + x;
+                for (int c = 0; c < channels; c++) dst[c * spatial] = relu ? MathF.Max(src[c], 0f) : src[c];
+            }
     }
 
     /// <summary>fc + relu + heads for rows observations whose flattened embeddings are in flat.</summary>
@@ -180,7 +184,7 @@ public sealed unsafe partial class ImpalaCnn
         float* w = Packed;
         int hs = HiddenStride;
         for (int n = 0; n < rows; n++) new Span<float>(w + FcBiasAt, hs).CopyTo(new Span<float>(preActivation + n * hs, hs));
-        Gemm.Accumulate(rows, hs, FlatFloats, flat, FlatFloats, 1, w + FcTransposed, hs, preActivation, hs);
+        Gemm.AccumulateTransposedB(rows, Config.Hidden, FlatFloats, flat, FlatFloats, FcWeights, FlatFloats, preActivation, hs);
         ReluRow(preActivation, hidden, rows * hs);
         for (int n = 0; n < rows; n++)
         {
@@ -308,23 +312,26 @@ public sealed unsafe partial class ImpalaCnn
             for (int j = 0; j < hs; j++) if (!(z[j] > 0)) dh[j] = 0;
             float* gb = grads + GradFcBias;
             for (int j = 0; j < hs; j++) gb[j] += dh[j];
-            Flatten(kept.Slot(i), flat + n * FlatFloats);
+            Flatten(kept.Slot(i) + Blocks[2].R2, flat + n * FlatFloats);
         }
         Gemm.Accumulate(hidden, FlatFloats, rows, dHidden, 1, hs, flat, FlatFloats, grads + GradFc, FlatFloats);
         new Span<float>(dFlat, rows * FlatFloats).Clear();
-        Gemm.Accumulate(rows, FlatFloats, hidden, dHidden, hs, 1, w + FcRows, FlatFloats, dFlat, FlatFloats);
+        Gemm.Accumulate(rows, FlatFloats, hidden, dHidden, hs, 1, FcWeights, FlatFloats, dFlat, FlatFloats);
         var last = Blocks[2].Pooled;
-        int row = last.Width * last.Stride;
+        int spatial = last.Height * last.Width, channels = last.Channels;
         for (int n = 0; n < rows; n++)
         {
             int i = start + n;
             float* slot = kept.Slot(i);
             float* d = ws.DOut[2];
+            float* r2 = slot + Blocks[2].R2;
             for (int y = 0; y < last.Height; y++)
-            {
-                float* dst = d + last.Offset(y, 0), src = dFlat + n * FlatFloats + y * row, r = slot + Blocks[2].R2 + last.Offset(y, 0);
-                for (int k = 0; k < row; k++) dst[k] = r[k] > 0 ? src[k] : 0f;
-            }
+                for (int x = 0; x < last.Width; x++)
+                {
+                    int o = last.Offset(y, x);
+                    float* src = dFlat + n * FlatFloats + y * last.Width + x;
+                    for (int c = 0; c < last.Stride; c++) d[o + c] = c < channels && r2[o + c] > 0 ? src[c * spatial] : 0f;
+                }
             BodyBackward(observations + (long)i * observationBytes, slot, kept.Argmax(i), ws, grads);
         }
     }
@@ -352,7 +359,7 @@ public sealed unsafe partial class ImpalaCnn
             {
                 float* slot = training ? kept!.Slot(i) : ws.Slot;
                 model.BodyForward(observations + (long)i * model.observationBytes, slot, training ? kept!.Argmax(i) : null, ws);
-                model.Flatten(slot, ws.Flat + (i - start) * model.FlatFloats);
+                model.Flatten(slot + model.Blocks[2].R2, ws.Flat + (i - start) * model.FlatFloats);
             }
             float* pre = training ? kept!.PreActivation + (long)start * model.HiddenStride : ws.PreActivation;
             model.HeadForward(end - start, ws.Flat, pre, ws.Hidden, logits + start * model.Config.Actions, values + start);

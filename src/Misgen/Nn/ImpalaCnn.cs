@@ -14,7 +14,10 @@ namespace Misgen.Nn;
 /// Work is split into a number of parts that depends only on the batch size (at most 16 runs of
 /// consecutive observations); each part writes its own outputs and its own partial gradient,
 /// and partial gradients are summed in part order, so results are bit-identical on any thread count.
-/// After the first call at a given batch size nothing is allocated.
+/// After the first call at a given batch size nothing is allocated. A model is not safe for
+/// concurrent calls from several threads (its workspaces are shared); use one model per thread.
+/// A training pass keeps about 0.65 MB per 64x64 observation (16/32/32) for the backward pass, so
+/// very large minibatches are best split into chunks whose gradients <see cref="Backward"/> accumulates.
 /// </remarks>
 public sealed unsafe partial class ImpalaCnn
 {
@@ -23,12 +26,12 @@ public sealed unsafe partial class ImpalaCnn
     private readonly List<Parameter> parameters = [];
     internal readonly ConvLayer[] Convs = new ConvLayer[15];
     internal readonly Block[] Blocks = new Block[3];
-    internal readonly int FlatFloats;   // F * F * stride3: flattened embedding as the kernels store it
+    internal readonly int FlatFloats;   // width3 * F * F: the flattened embedding, in PyTorch's CHW order
     internal readonly int HiddenStride; // Hidden rounded up to 16
     private readonly Parameter fcWeight, fcBias, policyWeight, policyBias, valueWeight, valueBias;
     private readonly AlignedFloats packed;
     private readonly AlignedFloats zeros;
-    internal readonly int FcTransposed, FcRows, FcBiasAt, PolicyAt, PolicyBiasAt, ValueAt, ValueBiasAt;
+    internal readonly int FcBiasAt, PolicyAt, PolicyBiasAt, ValueAt, ValueBiasAt;
     internal readonly int GradFloats, GradFc, GradFcBias, GradPolicy, GradPolicyBias, GradValue, GradValueBias;
     internal readonly int SlotFloats, SlotArgmax; // per-observation stored activations (floats) and pooling argmaxes (bytes)
     private readonly Plane inputPlane;
@@ -70,7 +73,7 @@ public sealed unsafe partial class ImpalaCnn
         }
         SlotFloats = slot;
         SlotArgmax = argmax;
-        FlatFloats = inPlane.Height * inPlane.Width * inPlane.Stride;
+        FlatFloats = config.Flat;
         HiddenStride = Plane.RoundUp16(config.Hidden);
         fcWeight = Add(new Parameter("embedder.fc.weight", [config.Hidden, config.Flat]));
         fcBias = Add(new Parameter("embedder.fc.bias", [config.Hidden]));
@@ -78,8 +81,6 @@ public sealed unsafe partial class ImpalaCnn
         policyBias = Add(new Parameter("fc_policy.bias", [config.Actions]));
         valueWeight = Add(new Parameter("fc_value.weight", [1, config.Hidden]));
         valueBias = Add(new Parameter("fc_value.bias", [1]));
-        FcTransposed = packedFloats; packedFloats += FlatFloats * HiddenStride;
-        FcRows = packedFloats; packedFloats += config.Hidden * FlatFloats;
         FcBiasAt = packedFloats; packedFloats += HiddenStride;
         PolicyAt = packedFloats; packedFloats += config.Actions * HiddenStride;
         PolicyBiasAt = packedFloats; packedFloats += Plane.RoundUp16(config.Actions);
@@ -155,43 +156,14 @@ public sealed unsafe partial class ImpalaCnn
             ConvKernels.PackForward(conv.Weight.Value, conv.Cout, conv.Cin, conv.Input.Stride, conv.Output.Stride, new Span<float>(w + conv.Forward, 9 * conv.Input.Stride * conv.Output.Stride));
             if (forBackward)
                 ConvKernels.PackBackward(conv.Weight.Value, conv.Cout, conv.Cin, conv.Input.Stride, conv.Output.Stride, new Span<float>(w + conv.Backward, 9 * conv.Input.Stride * conv.Output.Stride));
-            var bias = new Span<float>(w + conv.Bias, conv.Output.Stride);
-            bias.Clear();
-            conv.Bias_.Value.CopyTo(bias);
+            conv.Bias_.Value.CopyTo(new Span<float>(w + conv.Bias, conv.Cout));
         }
-        var last = Blocks[2].Pooled;
-        int spatial = last.Height * last.Width, stride = last.Stride, hidden = Config.Hidden, cin = Config.Width3;
-        ReadOnlySpan<float> fc = fcWeight.Value;
-        var transposed = new Span<float>(w + FcTransposed, FlatFloats * HiddenStride);
-        transposed.Clear();
-        for (int c = 0; c < cin; c++)
-            for (int s = 0; s < spatial; s++)
-            {
-                float* dst = w + FcTransposed + (s * stride + c) * HiddenStride;
-                int src = c * spatial + s;
-                for (int j = 0; j < hidden; j++) dst[j] = fc[j * Config.Flat + src];
-            }
-        if (forBackward)
-        {
-            new Span<float>(w + FcRows, hidden * FlatFloats).Clear();
-            for (int j = 0; j < hidden; j++)
-            {
-                float* dst = w + FcRows + j * FlatFloats;
-                var row = fc.Slice(j * Config.Flat, Config.Flat);
-                for (int c = 0; c < cin; c++)
-                    for (int s = 0; s < spatial; s++) dst[s * stride + c] = row[c * spatial + s];
-            }
-        }
-        var fcB = new Span<float>(w + FcBiasAt, HiddenStride);
-        fcB.Clear();
-        fcBias.Value.CopyTo(fcB);
-        new Span<float>(w + PolicyAt, Config.Actions * HiddenStride).Clear();
+        int hidden = Config.Hidden;
+        fcBias.Value.CopyTo(new Span<float>(w + FcBiasAt, hidden));
         for (int a = 0; a < Config.Actions; a++)
             policyWeight.Value.Slice(a * hidden, hidden).CopyTo(new Span<float>(w + PolicyAt + a * HiddenStride, hidden));
         policyBias.Value.CopyTo(new Span<float>(w + PolicyBiasAt, Config.Actions));
-        var value = new Span<float>(w + ValueAt, HiddenStride);
-        value.Clear();
-        valueWeight.Value.CopyTo(value);
+        valueWeight.Value.CopyTo(new Span<float>(w + ValueAt, hidden));
         w[ValueBiasAt] = valueBias.Value[0];
     }
 
@@ -204,16 +176,8 @@ public sealed unsafe partial class ImpalaCnn
                 conv.Cout, conv.Cin, conv.Input.Stride, conv.Output.Stride, conv.Weight.Grad);
             AddInto(conv.Bias_.Grad, g + conv.GradBias);
         }
-        var last = Blocks[2].Pooled;
-        int spatial = last.Height * last.Width, stride = last.Stride, hidden = Config.Hidden, cin = Config.Width3;
-        Span<float> fc = fcWeight.Grad;
-        for (int j = 0; j < hidden; j++)
-        {
-            float* src = g + GradFc + j * FlatFloats;
-            var row = fc.Slice(j * Config.Flat, Config.Flat);
-            for (int c = 0; c < cin; c++)
-                for (int s = 0; s < spatial; s++) row[c * spatial + s] += src[s * stride + c];
-        }
+        int hidden = Config.Hidden;
+        AddInto(fcWeight.Grad, g + GradFc); // the fc gradient is already in PyTorch layout
         AddInto(fcBias.Grad, g + GradFcBias);
         for (int a = 0; a < Config.Actions; a++) AddInto(policyWeight.Grad.Slice(a * hidden, hidden), g + GradPolicy + a * HiddenStride);
         AddInto(policyBias.Grad, g + GradPolicyBias);
@@ -230,6 +194,9 @@ public sealed unsafe partial class ImpalaCnn
     private static readonly float[] ByteScale = Enumerable.Range(0, 256).Select(b => b / 255f).ToArray();
 
     internal float* Packed => packed.Pointer;
+
+    /// <summary>embedder.fc.weight in place ([hidden, flat], pinned): the fc layer needs no repacking.</summary>
+    internal float* FcWeights => (float*)Unsafe.AsPointer(ref fcWeight.Data[0]);
     internal float* Zeros => zeros.Pointer;
     internal Plane InputPlane => inputPlane;
     internal int ObservationBytes => observationBytes;

@@ -15,7 +15,7 @@ public sealed class Parameter
         Shape = shape;
         int count = 1;
         foreach (int d in shape) count *= d;
-        Data = new float[count];
+        Data = GC.AllocateArray<float>(count, pinned: true); // kernels read some weights in place
         GradData = new float[count];
     }
 

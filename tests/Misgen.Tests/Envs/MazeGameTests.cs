@@ -144,4 +144,20 @@ public sealed class MazeGameTests
         Assert.Equal(0, Yellow(env.Observation)); // procgen removes the object the agent took
         Assert.False(first.AsSpan().SequenceEqual(env.Observation));
     }
+
+    [Fact]
+    public void Agent_can_be_placed_on_open_cells_only()
+    {
+        var g = GoldenLevels.Get(0);
+        var game = new MazeGame(EnvSpec.Parse("maze:yellow-line"));
+        game.Reset(0);
+        game.PlaceAgent(4, 4, facingRight: true);
+        Assert.Equal((4, 4, true, 0), (game.AgentX, game.AgentY, game.FacingRight, game.Steps));
+        Assert.Equal('#', g.PictureTrain[4 - 1][1]);
+        Assert.Throws<MisgenInputException>(() => game.PlaceAgent(1, 1));
+        Assert.Throws<MisgenInputException>(() => game.PlaceAgent(5, 0));
+        // From (2, 3) one step down reaches the goal at (2, 2).
+        game.PlaceAgent(2, 3);
+        Assert.Equal(10f, game.Step(3).Reward);
+    }
 }

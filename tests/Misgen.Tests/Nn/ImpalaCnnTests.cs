@@ -101,6 +101,7 @@ public sealed class ImpalaCnnTests
     [Theory]
     [InlineData(9, 3, 5, 4, 7)]
     [InlineData(8, 16, 17, 32, 16)]
+    [InlineData(12, 2, 3, 5, 9)]
     public void Backward_matches_finite_differences_of_the_reference(int size, int w1, int w2, int w3, int hidden)
     {
         var config = new ImpalaConfig(size, w1, w2, w3, 15, hidden);
@@ -151,6 +152,28 @@ public sealed class ImpalaCnnTests
             }
         }
         Assert.True(checkedCount > 100);
+    }
+
+    [Fact]
+    public void Batches_larger_than_MaxBatch_grow_the_workspaces_and_stay_correct()
+    {
+        var config = new ImpalaConfig(8, 2, 3, 4, 15, 8);
+        var model = RandomModel(config, 8);
+        model.MaxBatch = 2;
+        var obs = RandomObservations(40, 8, 9);
+        var small = (new float[15], new float[1]);
+        model.Forward(obs, 1, small.Item1, small.Item2);
+        var logits = new float[40 * 15];
+        var values = new float[40];
+        model.ForwardTrain(obs, 40, logits, values);
+        Assert.Equal(40, model.MaxBatch);
+        var reference = new ReferenceImpala(model);
+        for (int n = 0; n < 40; n += 13)
+        {
+            var expected = reference.Run(obs.AsSpan(n * 192, 192));
+            Assert.Equal(expected["values"][0], values[n], 1e-4);
+        }
+        Assert.Equal(values[0], small.Item2[0]);
     }
 
     [Fact]

@@ -98,6 +98,7 @@ public sealed unsafe class KernelTests
     [InlineData(7, 80, 13)]
     [InlineData(4, 64, 300)]
     [InlineData(9, 144, 5)]
+    [InlineData(3, 20, 7)]
     public void Gemm_matches_the_reference_with_plain_and_transposed_a(int rows, int cols, int depth)
     {
         var a = Random(rows * depth, 1);
@@ -111,5 +112,24 @@ public sealed unsafe class KernelTests
         Gemm.Accumulate(rows, cols, depth, a.Pointer, 1, rows, b.Pointer, cols, fast.Pointer, cols);
         ReferenceKernels.Gemm(rows, cols, depth, a.Pointer, 1, rows, b.Pointer, cols, slow.Pointer, cols);
         AssertClose(slow.Pointer, fast.Pointer, fast.Length, 1e-5f);
+    }
+
+    [Theory]
+    [InlineData(1, 1, 16)]
+    [InlineData(5, 7, 32)]
+    [InlineData(8, 12, 2048)]
+    public void Dot_product_gemm_matches_the_reference(int rows, int cols, int depth)
+    {
+        var a = Random(rows * depth, 4);
+        var b = Random(cols * depth, 5);
+        var bt = new AlignedFloats(depth * cols);
+        for (int j = 0; j < cols; j++)
+            for (int k = 0; k < depth; k++) bt.Pointer[k * cols + j] = b.Pointer[j * depth + k];
+        var fast = Random(rows * cols, 6);
+        var slow = new AlignedFloats(fast.Length);
+        fast.Span.CopyTo(slow.Span);
+        Gemm.AccumulateTransposedB(rows, cols, depth, a.Pointer, depth, b.Pointer, depth, fast.Pointer, cols);
+        ReferenceKernels.Gemm(rows, cols, depth, a.Pointer, depth, 1, bt.Pointer, cols, slow.Pointer, cols);
+        AssertClose(slow.Pointer, fast.Pointer, fast.Length, 1e-4f);
     }
 }

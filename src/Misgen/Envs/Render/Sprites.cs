@@ -45,10 +45,10 @@ public static class Sprites
     private static bool[] MakeLine()
     {
         var mask = new bool[Size * Size];
-        for (int y = 4; y <= 123; y++)
-            for (int x = 0; x < Size; x++)
-                // Distance along the row from the diagonal x = y; the band is 29 px wide and clipped to the 4..123 box.
-                if (x >= 4 && x <= 123 && Math.Abs(x + 0.5 - (y + 0.5)) < 14.5)
+        // 29 px per row around the diagonal x = y, clipped to the 2..125 box: 3,386 px (the original has 3,411).
+        for (int y = 2; y <= 125; y++)
+            for (int x = 2; x <= 125; x++)
+                if (Math.Abs(x - y) <= 14)
                     mask[y * Size + x] = true;
         return mask;
     }
@@ -81,7 +81,7 @@ public static class Sprites
                 // Tail: a thin arc behind the body.
                 double tx = px - 104, ty = py - 87;
                 double r = Math.Sqrt(tx * tx + ty * ty);
-                if (r > 15 && r < 22 && px > 100 && py < 104) v = 4;
+                if (r > 13 && r < 23 && px > 100 && py < 104) v = 4;
                 if (InEllipse(px, py, 74, 102, 36, 20)) v = 1;        // body
                 if (InEllipse(px, py, 38, 96, 20, 15)) v = 1;         // head
                 if (InEllipse(px, py, 46, 76, 12, 12)) v = 2;         // near ear

@@ -1,0 +1,93 @@
+using System.CommandLine;
+using System.Globalization;
+using Misgen.Eval;
+
+namespace Misgen.Cli.Verbs;
+
+internal static class EvalVerb
+{
+    public static Command Create()
+    {
+        var agents = new Argument<string[]>("agents")
+        {
+            Description = "Agent directories (with model.safetensors), or folders of them",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var settings = new Option<string[]>("--setting")
+        {
+            Description = "A setting (env spec, e.g. maze:red-line+yellow-gem@textured); repeatable",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var condition = new Option<string?>("--condition")
+        {
+            Description = "Evaluate every setting of this training condition (see misgen settings)",
+        };
+        var output = new Option<string>("--out") { Description = "The results database to add to", DefaultValueFactory = _ => "results.db" };
+        var levels = new Option<int>("--levels") { Description = "Levels per setting, one episode each", DefaultValueFactory = _ => 1000 };
+        var start = new Option<int>("--start-level") { Description = "First level seed", DefaultValueFactory = _ => 100_000 };
+        var batch = new Option<int>("--batch") { Description = "Levels played side by side (one forward pass per step)", DefaultValueFactory = _ => 256 };
+        var threads = new Option<int?>("--threads") { Description = "Threads (default: all cores)" };
+        var command = new Command("eval",
+            "Evaluate agents on settings (the study's protocol: one episode per level, sampled actions) into results.db; reruns resume.")
+        {
+            agents, settings, condition, output, levels, start, batch, threads,
+        };
+        command.SetAction(parseResult =>
+        {
+            var chosen = new List<Setting>();
+            if (parseResult.GetValue(condition) is { } c) chosen.AddRange(SettingCatalogue.Condition(c).Settings);
+            foreach (string spec in parseResult.GetValue(settings) ?? []) chosen.Add(SettingCatalogue.Resolve(spec));
+            if (chosen.Count == 0)
+                throw new MisgenInputException("no settings: give --setting SPEC (repeatable) or --condition SPEC; 'misgen settings' lists them");
+            chosen = chosen.DistinctBy(s => s.Spec).ToList();
+            var directories = AgentDirectory.Find(parseResult.GetValue(agents)!);
+            if (parseResult.GetValue(threads) is int threadCount)
+            {
+                if (threadCount < 1 || threadCount > 256) throw new MisgenInputException($"--threads {threadCount} is invalid; valid: 1..256");
+                WorkerPool.ConfigureShared(threadCount);
+            }
+            var protocol = new EvalProtocol(parseResult.GetValue(start), parseResult.GetValue(levels), parseResult.GetValue(batch));
+
+            using var cancel = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+            Console.CancelKeyPress += onCancel;
+            try
+            {
+                using var store = ResultsStore.Open(parseResult.GetValue(output)!);
+                var evaluator = new Evaluator(store, protocol);
+                var lastPrint = DateTime.UtcNow;
+                evaluator.Progress = p =>
+                {
+                    if ((DateTime.UtcNow - lastPrint).TotalSeconds < 2 && p.Done < p.Total) return;
+                    lastPrint = DateTime.UtcNow;
+                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  {p.Agent} on {p.Setting}: {p.Done}/{p.Total} episodes, {p.ForwardSamples / Math.Max(1e-3, p.Elapsed.TotalSeconds):F0} samples/s"));
+                };
+                Console.WriteLine($"evaluating {directories.Count} agent(s) on {chosen.Count} setting(s), {protocol.Levels} levels from {protocol.StartLevel}, into {store.Path}");
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                long ran = 0, samples = 0;
+                for (int a = 0; a < directories.Count; a++)
+                {
+                    var agent = AgentDirectory.Load(directories[a]);
+                    foreach (var setting in chosen)
+                    {
+                        var result = evaluator.Evaluate(agent, setting, cancel.Token);
+                        ran += result.Ran;
+                        samples += result.ForwardSamples;
+                        string note = result.AlreadyStored > 0 ? $" ({result.AlreadyStored} already stored)" : "";
+                        Console.WriteLine($"[{a + 1}/{directories.Count}] {result.Agent} on {result.Setting}: {result.Ran} episodes in {result.Elapsed.TotalSeconds:F1} s{note}");
+                    }
+                }
+                double seconds = Math.Max(1e-3, clock.Elapsed.TotalSeconds);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"done: {ran} new episodes in {seconds:F1} s ({ran / seconds:F0} episodes/s, {samples / seconds:F0} forward samples/s); {store.EpisodeCount()} in {store.Path}"));
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
+            return Cli.Done;
+        });
+        return command;
+    }
+}

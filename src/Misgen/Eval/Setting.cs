@@ -1,0 +1,40 @@
+using Misgen.Envs;
+
+namespace Misgen.Eval;
+
+/// <summary>
+/// One test setting: an env spec such as <c>maze:red-line+yellow-gem@textured</c> (a duel: obj1
+/// first, the preference numerator), with the training condition of the published study it belongs
+/// to (<c>maze:yellow-line@textured</c>), or null for a setting given directly on the command line.
+/// The spec is always in <see cref="EnvSpec"/>'s canonical spelling.
+/// </summary>
+public sealed record Setting
+{
+    public Setting(string spec, string? condition)
+    {
+        Env = EnvSpec.Parse(spec);
+        Spec = Env.ToString();
+        Condition = condition;
+    }
+
+    public string Spec { get; }
+    public string? Condition { get; }
+    public EnvSpec Env { get; }
+
+    /// <summary>The first object, e.g. <c>red-line</c>.</summary>
+    public string Obj1 => Env.Obj1.ToString();
+
+    /// <summary>The second object, e.g. <c>yellow-gem</c>, or null for a single-goal spec.</summary>
+    public string? Obj2 => Env.Obj2?.ToString();
+
+    /// <summary>The background, e.g. <c>textured</c>.</summary>
+    public string Background => Env.Background.ToString().ToLowerInvariant();
+
+    public int Timeout => Env.Timeout;
+
+    public bool Equals(Setting? other) => other is not null && Spec == other.Spec && Condition == other.Condition;
+
+    public override int GetHashCode() => HashCode.Combine(Spec, Condition);
+
+    public override string ToString() => Spec;
+}

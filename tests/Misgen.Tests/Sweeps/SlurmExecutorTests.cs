@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Misgen.Sweeps;
+
+namespace Misgen.Tests.Sweeps;
+
+public sealed class SlurmExecutorTests : IDisposable
+{
+    private readonly SweepTestKit kit = new();
+
+    public void Dispose() => kit.Dispose();
+
+    [Fact]
+    public void Script_requests_the_study_resources_and_runs_this_build_by_array_index()
+    {
+        var (study, layout, plan) = kit.Plan(kit.WriteStudy("s", SweepTestKit.SmallStudy(Path.Combine(kit.Dir, "out"), 0,
+            "slurm: {partition: short, time: \"30\", cpus: 2, mem: 1G, concurrency: 3, account: lab, directives: [\"--qos=low\"]}")));
+        string script = File.ReadAllText(new SlurmExecutor(study, plan, layout).WriteScript(plan.Array("eval")));
+        Assert.StartsWith("#!/bin/bash\n", script);
+        foreach (string line in new[]
+                 {
+                     "#SBATCH --array=0-3%3", $"#SBATCH --output={layout.LogsDir}/%A_%a.out", "#SBATCH --time=30",
+                     "#SBATCH --cpus-per-task=2", "#SBATCH --mem=1G", "#SBATCH --partition=short", "#SBATCH --account=lab", "#SBATCH --qos=low",
+                 })
+            Assert.Contains(line + "\n", script);
+        // The command is this build's CLI by absolute path, so it works from a fresh clone without `misgen` on PATH.
+        Assert.Contains($"{string.Join(' ', SweepTestKit.Cli)} sweep task --study {study.Path} --out {layout.Out} --phase eval --index \"$SLURM_ARRAY_TASK_ID\"", script);
+        Assert.True(File.Exists(SweepTestKit.Cli[^1]));
+    }
+
+    [SlurmFact]
+    public async Task Small_study_runs_end_to_end_on_a_real_Slurm_and_resubmits_only_unfinished_work()
+    {
+        Assert.True(SlurmProbe.Available, $"CI=true but Slurm is not usable: {SlurmProbe.Why} (.ci/setup-slurm.sh should have started it)");
+        var (study, layout, plan) = kit.Plan(kit.WriteStudy("s", SweepTestKit.SmallStudy(Path.Combine(kit.Dir, "out"), 200,
+            "slurm: {time: \"5\", cpus: 1, mem: 200M, concurrency: 2}")));
+        var executor = new SlurmExecutor(study, plan, layout);
+        var submitted = executor.Submit();
+        Assert.Equal(["train", "eval"], submitted.Select(s => s.Phase));
+        Assert.Equal(["0-1%2", "0-3%2"], submitted.Select(s => s.ArraySpec));
+        // Submitting again while those jobs are queued would run tasks twice: refused.
+        Assert.Contains("still queued or running", Assert.Throws<MisgenInputException>(() => executor.Submit()).Message);
+        await WaitForCompletion(plan, layout, submitted);
+
+        var reference = kit.Plan(kit.WriteStudy("reference", SweepTestKit.SmallStudy(Path.Combine(kit.Dir, "reference"), 0)));
+        SweepTestKit.RunInProcess(reference.Study, reference.Layout, reference.Plan);
+        Assert.Equal(SweepTestKit.Outputs(reference.Layout), SweepTestKit.Outputs(layout));
+        Assert.Equal(6, Directory.GetFiles(layout.LogsDir, "*_*.out").Length);   // one log per array task
+        var sink = new KeyedSink();
+        SweepCollector.Collect(plan, layout, sink);
+        Assert.Equal((4 * 25, 4 * 25), (sink.Added, sink.Rows.Count));
+
+        // Nothing left: nothing submitted. One corrupt result: only its array index goes again.
+        Assert.Empty(executor.Submit());
+        var victim = plan.Tasks.Last();
+        File.AppendAllText(layout.EpisodesFile(victim.Condition, victim.Seed, victim.Setting!), "x");
+        var again = executor.Submit();
+        Assert.Equal([("eval", "3%2")], again.Select(s => (s.Phase, s.ArraySpec)));
+        await WaitForCompletion(plan, layout, again);
+        Assert.Equal(SweepTestKit.Outputs(reference.Layout), SweepTestKit.Outputs(layout));
+    }
+
+    private static async Task WaitForCompletion(SweepPlan plan, StudyLayout layout, IReadOnlyList<SlurmSubmission> jobs)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(180))
+        {
+            if (SweepStatus.Read(plan, layout, verifyChecksums: true).Complete && !await InQueue(jobs)) return;
+            await Task.Delay(500);
+        }
+        var status = SweepStatus.Read(plan, layout, true);
+        Assert.Fail($"Slurm study not complete after 180 s: {string.Join("; ", status.Tasks.Where(t => t.State != TaskState.Done).Select(t => $"{t.Task.Id} {t.State} {t.Note}"))}");
+    }
+
+    private static async Task<bool> InQueue(IReadOnlyList<SlurmSubmission> jobs)
+    {
+        var psi = new ProcessStartInfo("squeue", $"-h -j {string.Join(',', jobs.Select(j => j.JobId))}") { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = Process.Start(psi)!;
+        string output = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return output.Trim().Length > 0;
+    }
+}
