@@ -17,7 +17,7 @@ internal static class TrainVerb
         var threads = new Option<int>("--threads") { Description = "Worker threads (default: all cores). Results do not depend on it.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var resume = new Option<bool>("--resume") { Description = "Continue from the last checkpoint in --out (an error if there is none). Rerunning the same command also continues." };
         var force = new Option<bool>("--force") { Description = "Replace an agent directory that holds a different recipe, or start over." };
-        var set = new Option<string[]>("--set") { Description = "Override a hyperparameter, key=value (repeatable), e.g. --set total_steps=2e6 --set ent_coef=0.005.", AllowMultipleArgumentsPerToken = false };
+        var set = new Option<string[]>("--set") { Description = "Override a hyperparameter, key=value (repeatable), e.g. --set total_steps=2e6 --set ent_coef=0.005. Keys: " + string.Join(", ", PpoConfig.Keys) + ".", AllowMultipleArgumentsPerToken = false };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Checkpoint every N updates (always after the last).", DefaultValueFactory = _ => 10 };
         var check = new Option<bool>("--check") { Description = "After training, play one episode on each held-out level 100000..100999 and print success rate and mean steps." };
 
@@ -62,7 +62,8 @@ internal static class TrainVerb
                 Console.WriteLine($"training {manifest.Spec} seed {seedValue} preset {presetName}: {config.TotalSteps:N0} steps, " +
                                   $"{config.NumEnvs} envs x {config.NumSteps} steps, {config.ObservationSize}px, IMPALA {config.Width1}/{config.Width2}/{config.Width3}, {threadCount} threads -> {dir}");
                 var result = Console.IsOutputRedirected ? RunPlain(dir, manifest, options) : RunLive(dir, manifest, options);
-                Console.WriteLine($"done: {result.CompletedUpdates} updates, {result.Timesteps:N0} steps in {result.WallSeconds:F0} s -> {Path.Combine(dir, AgentTraining.ModelFile)}");
+                if (!result.AlreadyTrained)
+                    Console.WriteLine($"done: {result.CompletedUpdates} updates, {result.Timesteps:N0} steps in {result.WallSeconds:F0} s -> {Path.Combine(dir, AgentTraining.ModelFile)}");
                 if (parse.GetValue(check))
                 {
                     var heldOut = HeldOutCheck.Run(dir);
@@ -79,9 +80,13 @@ internal static class TrainVerb
         return command;
     }
 
-    private static string Summary(UpdateStats s, double eta) => string.Create(CultureInfo.InvariantCulture,
-        $"update {s.Update}/{s.NumUpdates}  steps {s.Timesteps:N0}  {s.StepsPerSecond:N0} steps/s  return {s.MeanReturn:F2}  " +
-        $"success {s.SuccessRate:P0}  length {s.MeanLength:F1}  ETA {TimeSpan.FromSeconds(Math.Max(0, eta)):hh\\:mm\\:ss}");
+    private static string Summary(UpdateStats s, double eta)
+    {
+        static string Or(double x, string format) => double.IsNaN(x) ? "-" : x.ToString(format, CultureInfo.InvariantCulture);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{s.Update}/{s.NumUpdates}  {s.Timesteps:N0} steps  {s.StepsPerSecond:N0}/s  return {Or(s.MeanReturn, "F2")}  " +
+            $"success {Or(s.SuccessRate * 100, "0'%'")}  length {Or(s.MeanLength, "F1")}  ETA {TimeSpan.FromSeconds(Math.Max(0, eta)):hh\\:mm\\:ss}");
+    }
 
     // CI and Slurm logs: one plain line per update (at most about every 5 s).
     private static TrainResult RunPlain(string dir, AgentManifest manifest, TrainOptions options)

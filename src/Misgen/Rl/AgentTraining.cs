@@ -32,7 +32,8 @@ public sealed class TrainOptions
     public Action<string>? Log { get; init; }
 }
 
-public sealed record TrainResult(string AgentDir, bool Finished, int CompletedUpdates, long Timesteps, double WallSeconds);
+/// <param name="AlreadyTrained">The directory held a finished agent of this recipe; nothing was trained.</param>
+public sealed record TrainResult(string AgentDir, bool Finished, int CompletedUpdates, long Timesteps, double WallSeconds, bool AlreadyTrained = false);
 
 /// <summary>
 /// Trains one agent into its directory (DESIGN.md "Files"): agent.yaml, model.safetensors,
@@ -102,7 +103,7 @@ public static class AgentTraining
         if (trainer.Finished && File.Exists(Path.Combine(agentDir, ModelFile)))
         {
             options.Log?.Invoke($"already trained: {trainer.NumUpdates} updates, {trainer.Timesteps:N0} steps");
-            return new TrainResult(agentDir, true, trainer.CompletedUpdates, trainer.Timesteps, 0);
+            return new TrainResult(agentDir, true, trainer.CompletedUpdates, trainer.Timesteps, 0, AlreadyTrained: true);
         }
 
         var clock = System.Diagnostics.Stopwatch.StartNew();

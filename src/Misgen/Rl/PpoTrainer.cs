@@ -102,7 +102,7 @@ public sealed class PpoTrainer : IDisposable
         int update = CompletedUpdates + 1;
         int n = config.NumEnvs, actions = Actions.Count;
 
-        // Linear learning-rate decay to zero at the last update.
+        // Linear learning-rate decay towards zero (CleanRL: frac = 1 - (update - 1) / num_updates).
         float lr = config.AnnealLr ? config.LearningRate * (1f - (update - 1f) / NumUpdates) : config.LearningRate;
         optimizer.LearningRate = lr;
 

@@ -93,7 +93,7 @@ public sealed class TrainingTests : IDisposable
 
         // Rerunning a finished recipe is a no-op; a different recipe is refused unless forced.
         var again = AgentTraining.Run(Dir("a"), Smoke(), new TrainOptions());
-        Assert.Equal(0, again.WallSeconds);
+        Assert.True(again.AlreadyTrained);
         var e = Assert.Throws<MisgenInputException>(() => AgentTraining.Run(Dir("a"), Smoke(sets: "gamma=0.9"), new TrainOptions()));
         Assert.Contains("gamma", e.Message);
         AgentTraining.Run(Dir("a"), Smoke(sets: "gamma=0.9"), new TrainOptions { Force = true });
@@ -135,5 +135,18 @@ public sealed class TrainingTests : IDisposable
         Assert.True(File.Exists(Path.Combine(dir, AgentTraining.ModelFile)));
         Assert.Equal(2, Cli("train", "maze:yellow-line@black", "--preset", "smoke", "--seed", "4", "--out", dir));
         Assert.Equal(0, Cli("train", "maze:yellow-line@black", "--preset", "smoke", "--seed", "4", "--out", dir, "--force"));
+    }
+
+    [Fact]
+    public void Held_out_check_plays_each_level_once()
+    {
+        AgentTraining.Run(Dir("h"), Smoke(), new TrainOptions { Pool = two });
+        const string spec = "maze:yellow-line@black;timeout=20"; // short episodes keep the test fast
+        var a = HeldOutCheck.Run(Dir("h"), spec, start: 100_000, count: 12, seed: 3, envs: 5);
+        var b = HeldOutCheck.Run(Dir("h"), spec, start: 100_000, count: 12, seed: 3, envs: 5);
+        Assert.Equal(12, a.Levels);
+        Assert.Equal((a.Successes, a.Timeouts, a.MeanSteps), (b.Successes, b.Timeouts, b.MeanSteps));
+        Assert.Equal(12, a.Successes + a.Timeouts); // a training maze ends only at the goal or the timeout
+        Assert.InRange(a.MeanSteps, 1, 20);
     }
 }
