@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
+using Misgen.Analysis;
+using Misgen.Eval;
 using Misgen.Sweeps;
 
 namespace Misgen.Cli.Verbs;
@@ -143,14 +145,17 @@ internal static class SweepVerb
     {
         var study = StudyArgument();
         var outOpt = OutOption();
-        var c = new Command("collect", "Merge every done eval task's episodes into OUT/results.db (idempotent).") { study, outOpt };
+        var c = new Command("collect", "Merge every done eval task's episodes into OUT/results.db (idempotent: stored episodes are not added again).") { study, outOpt };
         c.SetAction(p =>
         {
-            var (_, layout) = Open(p.GetValue(study)!, p.GetValue(outOpt));
-            SweepPlan.Load(layout);
-            // The sink is results.db through Misgen.Eval's ResultsStore; SweepCollector is ready for it.
-            return NotInBuild(
-                $"collect needs the results database (Misgen.Eval ResultsStore), which is not in this build yet; each eval task's episodes are in {Path.Combine(layout.Out, "results")}");
+            var (s, layout) = Open(p.GetValue(study)!, p.GetValue(outOpt));
+            var plan = SweepPlan.Load(layout);
+            using var store = ResultsStore.Open(layout.ResultsDb);
+            var sink = new ResultsStoreSink(store, s, layout);
+            var summary = SweepCollector.Collect(plan, layout, sink);
+            Console.WriteLine($"{summary.TasksCollected} eval task(s) collected: {summary.Episodes} episodes read, {sink.Added} new in {layout.ResultsDb}" +
+                              (summary.TasksNotDone > 0 ? $"; {summary.TasksNotDone} eval task(s) not done yet" : ""));
+            return Cli.Done;
         });
         return c;
     }
@@ -159,17 +164,21 @@ internal static class SweepVerb
     {
         var study = StudyArgument();
         var outOpt = OutOption();
-        var c = new Command("report", "Write OUT/report.html from OUT/results.db (the evaluation report).") { study, outOpt };
+        var c = new Command("report", "Collect, then write OUT/report.html from OUT/results.db (the study report of `misgen report`).") { study, outOpt };
         c.SetAction(p =>
         {
-            var (_, layout) = Open(p.GetValue(study)!, p.GetValue(outOpt));
-            return NotInBuild(
-                $"report needs Misgen.Analysis (the HTML report), which is not in this build yet; {layout.ResultsDb} is its input");
+            var (s, layout) = Open(p.GetValue(study)!, p.GetValue(outOpt));
+            var plan = SweepPlan.Load(layout);
+            using var store = ResultsStore.Open(layout.ResultsDb);
+            SweepCollector.Collect(plan, layout, new ResultsStoreSink(store, s, layout));
+            if (store.EpisodeCount() == 0) throw new MisgenInputException($"no evaluation is done yet in {layout.Out}; run the study first (misgen sweep run)");
+            string path = Path.Combine(layout.Out, "report.html");
+            StudyReport.Write(store, path, new ReportOptions { Title = $"Misgen study {plan.Name}", OutlierGif = OutlierVideos.From(store) });
+            Console.WriteLine($"wrote {path}");
+            return Cli.Done;
         });
         return c;
     }
-
-    private static int NotInBuild(string message) => throw new InvalidOperationException(message);
 
     private static Command TaskCommand()
     {

@@ -1,15 +1,22 @@
+using Misgen.Eval;
+
 namespace Misgen.Sweeps;
 
 /// <summary>
-/// Turns setting names from a study file into duel specs: `all` (every catalogue setting of the
-/// condition's training env) or a catalogue name. The catalogue belongs to Misgen.Eval; until it is
-/// in this build only explicit duel specs resolve (this is the single place to connect it).
+/// Setting names in a study file that are not duel specs: `all` = every setting the published study
+/// evaluated for the condition's training env (Misgen.Eval.SettingCatalogue, `misgen settings`).
 /// </summary>
 internal static class SettingResolver
 {
-    public static IReadOnlyList<StudySetting>? Resolve(string name, string trainingEnv) => null;
+    public static IReadOnlyList<StudySetting>? Resolve(string name, string trainingEnv)
+    {
+        if (name != "all") return null;
+        var condition = SettingCatalogue.Conditions.FirstOrDefault(c => c.Spec == trainingEnv);
+        return condition?.Settings.Select(s => new StudySetting(StudyFile.SettingName(s.Spec), s.Spec)).ToList();
+    }
 
-    public static string Unresolved(string name, string trainingEnv) =>
-        $"'{name}' is not a duel env spec, and setting names and `all` need the settings catalogue, which is not in this build; " +
-        "list duel specs such as maze:red-line+yellow-gem@textured";
+    public static string Unresolved(string name, string trainingEnv) => name == "all"
+        ? $"`all` means the catalogue's settings of the training env, and '{trainingEnv}' is not a catalogued condition " +
+          $"({string.Join(", ", SettingCatalogue.Conditions.Select(c => c.Spec))}); list duel specs instead"
+        : $"'{name}' is neither a duel env spec (maze:red-line+yellow-gem@textured) nor `all`";
 }

@@ -55,7 +55,7 @@ internal static partial class StudyFile
             var top = Fields(root, "study", TopKeys);
             string name = top.TryGetValue("name", out var n) ? Name(n, "name") : System.IO.Path.GetFileNameWithoutExtension(file);
             string output = top.TryGetValue("out", out var o) ? Scalar(o, "out") : System.IO.Path.Combine("runs", name);
-            string runner = top.TryGetValue("runner", out var r) ? Choice(r, "runner", Misgen.Sweeps.Study.Runners) : "misgen";
+            runner = top.TryGetValue("runner", out var r) ? Choice(r, "runner", Misgen.Sweeps.Study.Runners) : "misgen";
             int retries = top.TryGetValue("retries", out var rt) ? Int(rt, "retries", 0, 100) : 2;
 
             var defaults = new Defaults(
@@ -84,6 +84,8 @@ internal static partial class StudyFile
         private sealed record Defaults(string Preset, IReadOnlyList<KeyValuePair<string, string>> Overrides, IReadOnlyList<int>? Seeds,
             LevelRange TrainLevels, LevelRange EvalLevels, YamlNode? Settings);
 
+        private string runner = "misgen";
+
         private StudyCondition Condition(YamlNode node, string field, Defaults d)
         {
             var f = Fields(node, field, ConditionKeys);
@@ -102,12 +104,26 @@ internal static partial class StudyFile
                     overrides.Add(kv);
                 }
             overrides.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
-            return new StudyCondition(name, env,
+            var condition = new StudyCondition(name, env,
                 f.TryGetValue("preset", out var p) ? Name(p, $"{field}.preset") : d.Preset,
                 overrides, seeds,
                 f.TryGetValue("levels", out var l) ? Levels(l, $"{field}.levels") : d.TrainLevels,
                 settings,
                 f.TryGetValue("eval_levels", out var el) ? Levels(el, $"{field}.eval_levels") : d.EvalLevels);
+            if (runner == "misgen")
+            {
+                // The training recipe is checked now (preset name, `set:` keys and values), not hours later in a task.
+                try
+                {
+                    TrainTaskRunner.Manifest(condition, seeds[0]);
+                }
+                catch (MisgenInputException e)
+                {
+                    var where = f.TryGetValue("set", out var sn) ? (sn, $"{field}.set") : f.TryGetValue("preset", out var pn) ? (pn, $"{field}.preset") : (node, field);
+                    throw Error(where.Item1, where.Item2, $"{e.Message} (preset {condition.Preset}, set: {string.Join(", ", overrides.Select(o => o.Key + "=" + o.Value))})");
+                }
+            }
+            return condition;
         }
 
         private static readonly SlurmResources DefaultSlurm = new(null, "04:00:00", 1, "4G", 100, 1000, null, []);

@@ -61,7 +61,7 @@ public sealed class LocalExecutorFaultTests : IDisposable
     [Fact]
     public async Task Worker_killed_mid_training_and_mid_evaluation_is_redone_with_identical_results()
     {
-        var (study, layout, plan) = Setup(taskMs: 1500);
+        var (study, layout, plan) = Setup(taskMs: 800);
         var events = new List<SweepEvent>();
         var executor = new LocalExecutor(study, plan, layout, workers: 2, e => { lock (events) events.Add(e); });
         var run = Task.Run(() => executor.Run());
@@ -86,7 +86,7 @@ public sealed class LocalExecutorFaultTests : IDisposable
     [Fact]
     public void Executor_killed_mid_study_resumes_on_rerun_with_identical_results()
     {
-        var (study, layout, plan) = Setup(taskMs: 1000, seeds: "0..2");
+        var (study, layout, plan) = Setup(taskMs: 600, seeds: "0..2");
         var psi = new ProcessStartInfo(SweepTestKit.Cli[0]) { UseShellExecute = false, RedirectStandardOutput = true };
         foreach (string a in SweepTestKit.Cli.Skip(1)) psi.ArgumentList.Add(a);
         foreach (string a in new[] { "sweep", "run", study.Path, "--workers", "2" }) psi.ArgumentList.Add(a);

@@ -19,7 +19,7 @@ public sealed class StudyFileTests : IDisposable
             name: demo
             out: runs/demo
             preset: fast
-            set: {lr: 0.001, epochs: 2}
+            set: {learning_rate: 0.001, update_epochs: 2}
             seeds: 0..4
             eval_levels: {start: 100000, count: 50}
             settings: [maze:red-line+yellow-gem@textured]
@@ -28,7 +28,7 @@ public sealed class StudyFileTests : IDisposable
               - env: maze:yellow-line@black
                 name: black
                 preset: paper
-                set: {epochs: 3}
+                set: {update_epochs: 3}
                 seeds: [7, 9]
                 levels: {start: 10, count: 20}
                 settings:
@@ -50,7 +50,7 @@ public sealed class StudyFileTests : IDisposable
         Assert.Equal("paper", b.Preset);
         Assert.Equal([7, 9], b.Seeds);
         Assert.Equal(new LevelRange(10, 20), b.TrainLevels);
-        Assert.Equal(["epochs=3", "lr=0.001"], b.Overrides.Select(o => $"{o.Key}={o.Value}"));
+        Assert.Equal(["learning_rate=0.001", "update_epochs=3"], b.Overrides.Select(o => $"{o.Key}={o.Value}"));
         Assert.Equal(2, b.Settings.Count);
         Assert.Equal(new SlurmResources("gpu", "2-00:00:00", 4, "8G", 10, 1000, null, []), study.Slurm with { Directives = [] });
         Assert.Equal(["--qos=long"], study.Slurm.Directives);
@@ -80,7 +80,11 @@ public sealed class StudyFileTests : IDisposable
     [InlineData("seeds: 0..1\neval_levels: {start: 1}\nconditions:\n  - env: maze:yellow-line@black\n", ":2: eval_levels: expected {start: N, count: M}")]
     [InlineData("seeds: 0..1\nconditions: []\n", ":2: conditions: a study needs a list")]
     [InlineData("seeds: 0..1\nconditions:\n  - env: maze:yellow-line@black\n  - env: maze:yellow-line@black\n", "two conditions are named 'maze-yellow-line-black'")]
-    [InlineData("seeds: 0..1\nconditions:\n  - env: maze:yellow-line@black\n    settings: all\n", "settings catalogue")]
+    [InlineData("seeds: 0..1\nconditions:\n  - env: maze:blue-line@black\n    settings: all\n", ":4: conditions[0].settings: `all` means the catalogue's settings of the training env, and 'maze:blue-line@black' is not a catalogued condition")]
+    [InlineData("seeds: 0..1\nconditions:\n  - env: maze:yellow-line@black\n    settings: [red]\n", ":4: conditions[0].settings: 'red' is neither a duel env spec")]
+    [InlineData("seeds: 0..1\nconditions:\n  - env: maze:yellow-line@black\n    preset: turbo\n", ":4: conditions[0].preset: unknown preset 'turbo'; valid: fast, paper, smoke")]
+    [InlineData("seeds: 0..1\nconditions:\n  - env: maze:yellow-line@black\n    set: {epochs: 2}\n", ":4: conditions[0].set: unknown config key 'epochs'; valid: total_steps")]
+    [InlineData("seeds: 0..1\nconditions:\n  - env: maze:yellow-line@black\n    set: {num_envs: many}\n", ":4: conditions[0].set: bad value 'many' for num_envs")]
     [InlineData("seeds: [1\nconditions: 3\n", "not valid YAML")]
     [InlineData("seeds: 0..1\nconditions:\n  - env: \"maze yellow\"\n", ":3: conditions[0].env: env spec 'maze yellow' has no game")]
     [InlineData("seeds: 0..1\nconditions:\n  - env: maze:mauve-line@black\n", ":3: conditions[0].env: unknown")]
@@ -100,6 +104,18 @@ public sealed class StudyFileTests : IDisposable
         Assert.Equal("maze-yellow-line-black", c.Name);
         Assert.Equal("maze:red-line+yellow-gem@textured", c.Settings[0].Spec);
     }
+
+    [Fact]
+    public void All_means_the_catalogued_settings_of_the_training_env()
+    {
+        var c = Load("seeds: [0]\nconditions:\n  - env: maze:white-line@black\n    settings: all\n").Conditions[0];
+        Assert.Equal(Misgen.Eval.SettingCatalogue.Condition("maze:white-line@black").Settings.Select(x => x.Spec), c.Settings.Select(x => x.Spec));
+        Assert.Equal(11, c.Settings.Count);   // ORIGINALS section 5
+    }
+
+    [Fact]
+    public void Synthetic_runner_does_not_check_training_recipes() =>
+        Assert.Equal("turbo", Load("runner: synthetic\npreset: turbo\nseeds: [0]\nconditions:\n  - env: maze:yellow-line@black\n").Conditions[0].Preset);
 
     [Fact]
     public void Missing_file_is_bad_input() =>
@@ -122,6 +138,7 @@ public sealed class StudyFileTests : IDisposable
         Assert.Equal(settings, c.Settings.Count);
         Assert.Equal("paper", c.Preset);
         Assert.Equal(new LevelRange(100_000, 1_000), c.EvalLevels);
+        Assert.Equal(Misgen.Eval.SettingCatalogue.Condition(env).Settings.Select(x => x.Spec), c.Settings.Select(x => x.Spec));
         string background = env[(env.IndexOf('@') + 1)..];
         Assert.All(c.Settings, s => Assert.EndsWith("@" + background, s.Spec));
     }

@@ -1,0 +1,153 @@
+using System.Globalization;
+using Misgen.Analysis;
+using Misgen.Envs;
+using Misgen.Eval;
+using Misgen.Rl;
+
+namespace Misgen.Demo;
+
+/// <summary>
+/// The main job: train a few agents on the training condition, evaluate them on that condition's
+/// test settings (the three headline ones first), and write the study report. Every stage resumes:
+/// training from its checkpoints, evaluation from the episodes already in results.db.
+/// </summary>
+public static class DemoRun
+{
+    /// <summary>The settings the published finding is about come first.</summary>
+    public static readonly IReadOnlyList<string> HeadlineObjects = ["red-line", "green-line", "blue-line"];
+
+    public static string Run(DemoOptions options, Action<string> log, CancellationToken cancel = default)
+    {
+        if (options.Agents < 1) throw new MisgenInputException($"--agents {options.Agents} is invalid; valid: 1 or more");
+        if (options.Threads < 1) throw new MisgenInputException($"--threads {options.Threads} is invalid; valid: 1 or more");
+        var condition = SettingCatalogue.Condition(EnvSpec.Parse(options.Condition).ToString());
+        var spec = EnvSpec.Parse(condition.Spec);
+        var config = PpoConfig.Preset(options.Preset, textured: spec.Background == Background.Textured);
+        foreach (string pair in options.Overrides) config.Set(pair);
+        config.Validate();
+
+        string outDir = Path.GetFullPath(options.OutDir);
+        Directory.CreateDirectory(outDir);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        log($"demo: {options.Agents} agents, preset {options.Preset}, on {condition.Spec}; output in {outDir}");
+
+        var agentDirs = TrainAll(options, spec, config, outDir, log, clock, cancel);
+        log(string.Create(CultureInfo.InvariantCulture, $"training done at {clock.Elapsed.TotalMinutes:F1} min"));
+
+        var settings = condition.Settings
+            .OrderBy(s => HeadlineRank(s.Spec))
+            .ToList();
+        string dbPath = Path.Combine(outDir, "results.db");
+        using (var store = ResultsStore.Open(dbPath))
+        {
+            WorkerPool.ConfigureShared(options.Threads);
+            var evaluator = new Evaluator(store, new EvalProtocol(100_000, options.Levels, 256));
+            double slowestSetting = 0;
+            for (int k = 0; k < settings.Count; k++)
+            {
+                var setting = settings[k];
+                bool headline = HeadlineRank(setting.Spec) < HeadlineObjects.Count;
+                if (!headline && clock.Elapsed.TotalSeconds + slowestSetting > options.Budget.TotalSeconds * 0.95)
+                {
+                    log($"  time budget reached: {settings.Count - k} more settings of {condition.Spec} not evaluated " +
+                        "(rerun with a larger --minutes, or use misgen eval)");
+                    break;
+                }
+                var settingClock = System.Diagnostics.Stopwatch.StartNew();
+                int ran = 0, stored = 0;
+                foreach (string dir in agentDirs)
+                {
+                    var result = evaluator.Evaluate(AgentDirectory.Load(dir), setting, cancel);
+                    ran += result.Ran;
+                    stored += result.AlreadyStored;
+                }
+                slowestSetting = Math.Max(slowestSetting, settingClock.Elapsed.TotalSeconds);
+                var preferences = store.Metrics().Where(m => m.Setting == setting.Spec)
+                    .Select(m => double.IsNaN(m.Preference) ? "-" : m.Preference.ToString("F2", CultureInfo.InvariantCulture));
+                string note = ran == 0 && stored > 0 ? " (already stored)" : "";
+                log(string.Create(CultureInfo.InvariantCulture,
+                    $"  eval [{k + 1}/{settings.Count}] {setting.Spec}: {ran} episodes in {settingClock.Elapsed.TotalSeconds:F1} s{note}; " +
+                    $"preference for {setting.Obj1} per agent: {string.Join(" ", preferences)}"));
+            }
+            log(string.Create(CultureInfo.InvariantCulture, $"evaluation done at {clock.Elapsed.TotalMinutes:F1} min"));
+
+            string reportPath = Path.Combine(outDir, "report.html");
+            StudyReport.Write(store, reportPath, new ReportOptions
+            {
+                Title = $"Misgen demo: {options.Agents} agents trained on {condition.Spec}",
+                OutlierGif = OutlierVideos.From(store),
+            });
+            log(string.Create(CultureInfo.InvariantCulture, $"report: {reportPath} ({clock.Elapsed.TotalMinutes:F1} min in all)"));
+            return reportPath;
+        }
+    }
+
+    private static int HeadlineRank(string settingSpec)
+    {
+        for (int i = 0; i < HeadlineObjects.Count; i++)
+            if (settingSpec.StartsWith($"maze:{HeadlineObjects[i]}+yellow-gem@", StringComparison.Ordinal)) return i;
+        return HeadlineObjects.Count;
+    }
+
+    // Agents train side by side, one thread each: for many small agents that uses the cores better
+    // than one agent on all of them, and the weights do not depend on the thread count.
+    private static List<string> TrainAll(DemoOptions options, EnvSpec spec, PpoConfig config, string outDir,
+        Action<string> log, System.Diagnostics.Stopwatch clock, CancellationToken cancel)
+    {
+        var dirs = Enumerable.Range(1, options.Agents)
+            .Select(seed => Path.Combine(outDir, AgentTraining.DefaultDir(spec.ToString(), (ulong)seed)))
+            .ToList();
+        int lanes = Math.Min(options.Threads, options.Agents);
+        int next = -1;
+        var failures = new List<Exception>();
+        var logLock = new Lock();
+        void Say(string line)
+        {
+            lock (logLock) log(line);
+        }
+
+        var threads = Enumerable.Range(0, lanes).Select(_ => new Thread(() =>
+        {
+            using var pool = new WorkerPool(1);
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < dirs.Count && !cancel.IsCancellationRequested)
+            {
+                ulong seed = (ulong)(i + 1);
+                string name = Path.GetFileName(dirs[i]);
+                var manifest = new AgentManifest { Spec = spec.ToString(), Preset = options.Preset, Seed = seed, Config = config.Clone() };
+                var lastPrint = DateTime.MinValue;
+                try
+                {
+                    var result = AgentTraining.Run(dirs[i], manifest, new TrainOptions
+                    {
+                        Pool = pool,
+                        Cancellation = cancel,
+                        Log = line => Say($"  {name}: {line}"),
+                        Progress = s =>
+                        {
+                            if ((DateTime.UtcNow - lastPrint).TotalSeconds < 10 && s.Update < s.NumUpdates) return;
+                            lastPrint = DateTime.UtcNow;
+                            double eta = s.StepsPerSecond > 0 ? (config.TotalSteps - s.Timesteps) / s.StepsPerSecond : 0;
+                            Say(string.Create(CultureInfo.InvariantCulture,
+                                $"  train {name}: {s.Timesteps:N0}/{config.TotalSteps:N0} steps, {s.StepsPerSecond:N0} steps/s, " +
+                                $"return {s.MeanReturn:F2}, success {s.SuccessRate:P0}, length {s.MeanLength:F1}, ETA {eta / 60:F1} min " +
+                                $"[{clock.Elapsed.TotalMinutes:F1} min]"));
+                        },
+                    });
+                    Say(string.Create(CultureInfo.InvariantCulture,
+                        $"  trained {name}: {result.Timesteps:N0} steps in {result.WallSeconds / 60:F1} min"));
+                }
+                catch (Exception e)
+                {
+                    lock (failures) failures.Add(e);
+                    return;
+                }
+            }
+        }) { IsBackground = true, Name = "misgen-demo-lane" }).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        cancel.ThrowIfCancellationRequested();
+        if (failures.Count > 0) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failures[0]).Throw();
+        return dirs;
+    }
+}

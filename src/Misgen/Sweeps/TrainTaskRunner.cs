@@ -1,0 +1,50 @@
+using Misgen.Envs;
+using Misgen.Rl;
+
+namespace Misgen.Sweeps;
+
+/// <summary>
+/// Train task: trains agent COND/sNNNN with the condition's env, preset, training levels and `set:`
+/// overrides into agents/COND/sNNNN (Misgen.Rl.AgentTraining: agent.yaml, model.safetensors,
+/// checkpoints/, train.csv). A rerun after a kill continues from the last checkpoint and ends
+/// bit-identical to an uninterrupted run; a directory left by a different recipe (an edited study)
+/// is started over, since the sweep owns it.
+/// </summary>
+internal sealed class TrainTaskRunner : ITaskRunner
+{
+    /// <summary>The agent's recipe as the study defines it (validated: unknown keys or values throw MisgenInputException).</summary>
+    public static AgentManifest Manifest(StudyCondition c, int seed)
+    {
+        var spec = EnvSpec.Parse(c.Env);
+        var config = PpoConfig.Preset(c.Preset, spec.Background == Background.Textured);
+        config.StartLevel = c.TrainLevels.Start;
+        config.NumLevels = c.TrainLevels.Count;
+        foreach (var (key, value) in c.Overrides) config.Set(key, value);
+        config.Validate();
+        return new AgentManifest { Spec = spec.ToString(), Preset = c.Preset, Seed = (ulong)seed, Config = config };
+    }
+
+    public IReadOnlyList<string> Run(TaskContext context, CancellationToken cancel)
+    {
+        var manifest = Manifest(context.Condition, context.Task.Seed);
+        string dir = context.AgentDir;
+        bool otherRecipe = File.Exists(Path.Combine(dir, AgentManifest.FileName))
+                           && AgentManifest.Read(dir).RecipeDifferences(manifest).Count > 0;
+        if (otherRecipe) context.Log.WriteLine($"{dir} holds a different recipe (the study changed): starting over");
+        var lastLog = DateTime.MinValue;
+        var result = AgentTraining.Run(dir, manifest, new TrainOptions
+        {
+            Force = otherRecipe,
+            Cancellation = cancel,
+            Log = context.Log.WriteLine,
+            Progress = stats =>
+            {
+                if (DateTime.UtcNow - lastLog < TimeSpan.FromSeconds(30)) return;
+                lastLog = DateTime.UtcNow;
+                context.Log.WriteLine(stats.ToCsv());
+            },
+        });
+        if (!result.Finished) throw new InvalidOperationException($"training of {context.Task.Agent} stopped before the end");
+        return [Path.Combine(dir, AgentManifest.FileName), Path.Combine(dir, AgentTraining.ModelFile), Path.Combine(dir, AgentTraining.CsvFile)];
+    }
+}

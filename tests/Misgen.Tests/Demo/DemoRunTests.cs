@@ -1,0 +1,57 @@
+using Misgen.Demo;
+using Misgen.Eval;
+
+namespace Misgen.Tests.Demo;
+
+public sealed class DemoRunTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("misgen-demo-").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    private DemoOptions Options => new()
+    {
+        OutDir = dir,
+        Agents = 2,
+        Preset = "smoke",
+        Levels = 6,
+        Threads = 2,
+    };
+
+    [Fact]
+    public void Demo_trains_evaluates_reports_and_a_rerun_adds_nothing()
+    {
+        var lines = new List<string>();
+        string report = DemoRun.Run(Options, lines.Add);
+
+        Assert.True(File.Exists(report));
+        string html = File.ReadAllText(report);
+        Assert.Contains("<svg", html);
+        Assert.Contains("red-line", html);
+        int settings = SettingCatalogue.Condition("maze:yellow-line@textured").Settings.Count;
+        long episodes;
+        using (var store = ResultsStore.Open(Path.Combine(dir, "results.db"), mustExist: true))
+            episodes = store.EpisodeCount();
+        Assert.Equal(2L * settings * 6, episodes);
+        // The headline settings are evaluated first.
+        Assert.Contains(lines, l => l.Contains("eval [1/") && l.Contains("red-line+yellow-gem"));
+        byte[] model = File.ReadAllBytes(Path.Combine(dir, "agents", "maze_yellow-line_textured-s1", "model.safetensors"));
+
+        var again = new List<string>();
+        DemoRun.Run(Options, again.Add);
+        using (var store = ResultsStore.Open(Path.Combine(dir, "results.db"), mustExist: true))
+            Assert.Equal(episodes, store.EpisodeCount());
+        Assert.Contains(again, l => l.Contains("already trained"));
+        Assert.DoesNotContain(again, l => l.Contains("eval [") && !l.Contains("already stored"));
+        Assert.Equal(model, File.ReadAllBytes(Path.Combine(dir, "agents", "maze_yellow-line_textured-s1", "model.safetensors")));
+    }
+
+    [Fact]
+    public void Bad_options_name_the_bad_value()
+    {
+        var error = Assert.Throws<MisgenInputException>(() => DemoRun.Run(Options with { Preset = "turbo" }, _ => { }));
+        Assert.Contains("turbo", error.Message);
+        Assert.Contains("fast", error.Message);
+        Assert.Throws<MisgenInputException>(() => DemoRun.Run(Options with { Agents = 0 }, _ => { }));
+    }
+}
