@@ -8,6 +8,7 @@ internal static class VerbCatalogue
 {
     public static IEnumerable<Command> All()
     {
+        yield return DemoVerb.Create();
         yield return VersionVerb.Create();
         yield return EnvsVerb.Create();
         yield return RenderVerb.Create();
