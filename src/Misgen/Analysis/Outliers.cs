@@ -16,6 +16,8 @@ public sealed record OutlierOptions(
     double IsolationThreshold = 0.62,
     double ReasonThreshold = 2.5,
     int Trees = 200,
+    double PreferenceScaleFloor = 0.05,   // preferences closer than this are not called unusual, however alike the others are
+    double CapabilityScaleFloor = 0.1,    // likewise, as a fraction of the median mean steps (at least one step)
     int SampleSize = 256,
     ulong Seed = 0);
 
@@ -35,7 +37,7 @@ public static class Outliers
     {
         options ??= new OutlierOptions();
         int n = matrix.Agents.Count, d = matrix.Features.Count;
-        var z = RobustZ(matrix, out double[] medians);
+        var z = RobustZ(matrix, out double[] medians, options);
         var isolation = n >= 3 && d > 0 ? IsolationForest.Scores(z, options.Trees, Math.Min(options.SampleSize, n), options.Seed) : new double[n];
         var result = new List<AgentOutlier>(n);
         for (int a = 0; a < n; a++)
@@ -64,9 +66,11 @@ public static class Outliers
 
     /// <summary>
     /// (x - median) / (1.4826 MAD) per feature; when more than half the agents share one value (MAD 0)
-    /// the mean absolute deviation stands in, and a constant feature scores 0. Missing values get 0.
+    /// the mean absolute deviation stands in. With <paramref name="options"/>, the scale is at least
+    /// the floor of its metric, so a few near-identical agents do not turn a small difference into a
+    /// huge z. A constant feature scores 0; missing values get 0.
     /// </summary>
-    public static double[,] RobustZ(AgentMatrix matrix, out double[] medians)
+    public static double[,] RobustZ(AgentMatrix matrix, out double[] medians, OutlierOptions? options = null)
     {
         int n = matrix.Agents.Count, d = matrix.Features.Count;
         var z = new double[n, d];
@@ -82,6 +86,10 @@ public static class Outliers
             double mad = Median(column.Select(v => Math.Abs(v - median)).ToList());
             double scale = mad * MadToSigma;
             if (scale < 1e-12) scale = column.Average(v => Math.Abs(v - median)) * MeanDeviationToSigma;
+            if (options is not null)
+                scale = Math.Max(scale, matrix.Features[f].Metric == Feature.Preference
+                    ? options.PreferenceScaleFloor
+                    : Math.Max(1, options.CapabilityScaleFloor * Math.Abs(median)));
             medians[f] = median;
             for (int a = 0; a < n; a++)
             {

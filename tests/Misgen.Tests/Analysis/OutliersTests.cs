@@ -81,6 +81,19 @@ public sealed class OutliersTests
     }
 
     [Fact]
+    public void A_few_near_identical_agents_do_not_make_a_small_difference_an_outlier()
+    {
+        // MAD of 0.50, 0.50, 0.51, 0.45 is 0.005: without a floor 0.45 would have z = -6.7.
+        var matrix = new AgentMatrix(["a", "b", "c", "d"], [new Feature("s", Feature.Preference), new Feature("s", Feature.Capability)],
+            new double[,] { { 0.50, 10 }, { 0.50, 10.2 }, { 0.51, 9.9 }, { 0.45, 11 } });
+        Assert.Equal(-0.05 / (0.005 * 1.482602218505602), Outliers.RobustZ(matrix, out _)[3, 0], 9);
+        var result = Outliers.Detect(matrix);
+        Assert.DoesNotContain(result, r => r.RobustScore >= 3.5);
+        // Median capability 10.1: the floor is 10% of it, 1.01 steps; 11 is 0.9 steps off.
+        Assert.Equal(0.9 / 1.01, Outliers.RobustZ(matrix, out _, new OutlierOptions())[3, 1], 9);
+    }
+
+    [Fact]
     public void Average_path_matches_the_paper()
     {
         // c(n) = 2 H(n-1) - 2 (n-1) / n with H(i) ~ ln(i) + Euler's constant; c(2) = 1.
