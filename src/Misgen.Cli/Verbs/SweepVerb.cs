@@ -93,7 +93,10 @@ internal static class SweepVerb
     private static int RunLocal(Study study, SweepPlan plan, StudyLayout layout, int workers)
     {
         using var cancel = new CancellationTokenSource();
+        // Ctrl-C or SIGTERM: stop the workers (their tasks stay pending) and exit; rerunning resumes.
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+            System.Runtime.InteropServices.PosixSignal.SIGTERM, context => { context.Cancel = true; cancel.Cancel(); });
         Console.WriteLine($"study {plan.Name}: {plan.Tasks.Count} tasks, {workers} worker(s), logs in {layout.LogsDir}");
         var summary = new LocalExecutor(study, plan, layout, workers, e =>
         {
