@@ -12,13 +12,18 @@ internal static class DemoVerb
         var agents = new Option<int>("--agents") { Description = "Agents to train (seeds 1..N)", DefaultValueFactory = _ => defaults.Agents };
         var preset = new Option<string>("--preset") { Description = "Training preset (fast, paper, smoke)", DefaultValueFactory = _ => defaults.Preset };
         var levels = new Option<int>("--levels") { Description = "Evaluation levels per setting (seeds from 100000)", DefaultValueFactory = _ => defaults.Levels };
+        var minutes = new Option<double>("--minutes")
+        {
+            Description = "Time budget: settings beyond the three headline ones are evaluated while the run is within it",
+            DefaultValueFactory = _ => defaults.Budget.TotalMinutes,
+        };
         var threads = new Option<int?>("--threads") { Description = "Threads (default: all cores)" };
         var set = new Option<string[]>("--set") { Description = "Override a training config field, key=value; repeatable", AllowMultipleArgumentsPerToken = false };
         var command = new Command("demo",
             "The main job: train agents on maze:yellow-line@textured, evaluate them on its test settings " +
             "(red, green and blue line vs yellow gem first), and write report.html. Rerun to resume.")
         {
-            output, agents, preset, levels, threads, set,
+            output, agents, preset, levels, minutes, threads, set,
         };
         command.SetAction(parseResult =>
         {
@@ -35,6 +40,7 @@ internal static class DemoVerb
                     Preset = parseResult.GetValue(preset)!,
                     Levels = parseResult.GetValue(levels),
                     Threads = threadCount,
+                    Budget = TimeSpan.FromMinutes(parseResult.GetValue(minutes)),
                     Overrides = parseResult.GetValue(set) ?? [],
                 }, Console.WriteLine, cancel.Token);
                 Console.WriteLine($"open {report} in a browser");

@@ -21,6 +21,9 @@ public sealed record DemoOptions
     /// <summary>Levels per setting (seeds from 100000), one episode each.</summary>
     public int Levels { get; init; } = 1000;
 
+    /// <summary>Settings beyond the three headline ones are evaluated only while the run is within this budget.</summary>
+    public TimeSpan Budget { get; init; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Threads in all; training runs this many agents side by side, one thread each.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 }

@@ -42,17 +42,32 @@ public static class DemoRun
         {
             WorkerPool.ConfigureShared(options.Threads);
             var evaluator = new Evaluator(store, new EvalProtocol(100_000, options.Levels, 256));
-            int done = 0;
-            foreach (var setting in settings)
+            double slowestSetting = 0;
+            for (int k = 0; k < settings.Count; k++)
             {
+                var setting = settings[k];
+                bool headline = HeadlineRank(setting.Spec) < HeadlineObjects.Count;
+                if (!headline && clock.Elapsed.TotalSeconds + slowestSetting > options.Budget.TotalSeconds * 0.95)
+                {
+                    log($"  time budget reached: {settings.Count - k} more settings of {condition.Spec} not evaluated " +
+                        "(rerun with a larger --minutes, or use misgen eval)");
+                    break;
+                }
+                var settingClock = System.Diagnostics.Stopwatch.StartNew();
+                int ran = 0, stored = 0;
                 foreach (string dir in agentDirs)
                 {
                     var result = evaluator.Evaluate(AgentDirectory.Load(dir), setting, cancel);
-                    done++;
-                    string note = result.AlreadyStored > 0 && result.Ran == 0 ? " (already stored)" : "";
-                    log(string.Create(CultureInfo.InvariantCulture,
-                        $"  eval [{done}/{settings.Count * agentDirs.Count}] {result.Agent} on {result.Setting}: {result.Ran} episodes in {result.Elapsed.TotalSeconds:F1} s{note}"));
+                    ran += result.Ran;
+                    stored += result.AlreadyStored;
                 }
+                slowestSetting = Math.Max(slowestSetting, settingClock.Elapsed.TotalSeconds);
+                var preferences = store.Metrics().Where(m => m.Setting == setting.Spec)
+                    .Select(m => double.IsNaN(m.Preference) ? "-" : m.Preference.ToString("F2", CultureInfo.InvariantCulture));
+                string note = ran == 0 && stored > 0 ? " (already stored)" : "";
+                log(string.Create(CultureInfo.InvariantCulture,
+                    $"  eval [{k + 1}/{settings.Count}] {setting.Spec}: {ran} episodes in {settingClock.Elapsed.TotalSeconds:F1} s{note}; " +
+                    $"preference for {setting.Obj1} per agent: {string.Join(" ", preferences)}"));
             }
             log(string.Create(CultureInfo.InvariantCulture, $"evaluation done at {clock.Elapsed.TotalMinutes:F1} min"));
 

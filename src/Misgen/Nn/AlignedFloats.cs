@@ -1,23 +1,30 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Misgen.Nn;
 
 /// <summary>
-/// A pinned float buffer whose pointer is 64-byte aligned (one zmm register), so kernels use
-/// aligned full-vector loads. Lives as long as its owner; the GC frees the pinned array.
+/// Zeroed native memory aligned to 64 bytes (one zmm register), so kernels use full-vector loads
+/// that never split cache lines, and buffers may exceed 2^31 floats (a large training minibatch).
+/// Freed by the finalizer when its owner is collected; the GC is told about the size.
 /// </summary>
 internal sealed unsafe class AlignedFloats
 {
-    private readonly float[] storage;
+    private readonly long bytes;
 
     public AlignedFloats(long length)
     {
+        if (length < 0) throw new ArgumentOutOfRangeException(nameof(length));
         Length = length;
-        storage = GC.AllocateArray<float>(checked((int)(length + 16)), pinned: true);
-        nint address = (nint)Unsafe.AsPointer(ref storage[0]);
-        int skip = (int)(((64 - (address & 63)) & 63) / sizeof(float));
-        Pointer = (float*)address + skip;
+        bytes = (length + 16) * sizeof(float); // slack: kernels may read one vector past the end
+        Pointer = (float*)NativeMemory.AlignedAlloc((nuint)bytes, 64);
+        NativeMemory.Clear(Pointer, (nuint)bytes);
+        GC.AddMemoryPressure(bytes);
+    }
+
+    ~AlignedFloats()
+    {
+        NativeMemory.AlignedFree(Pointer);
+        GC.RemoveMemoryPressure(bytes);
     }
 
     public long Length { get; }

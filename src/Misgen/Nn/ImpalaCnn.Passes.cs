@@ -30,6 +30,7 @@ public sealed unsafe partial class ImpalaCnn
             maxBatch = value;
             workspaces = [];
             store = null;
+            trainedBatch = -1; // the kept activations went with the store
         }
     }
 
@@ -120,7 +121,6 @@ public sealed unsafe partial class ImpalaCnn
     /// <summary>The convolutional body for one observation: stores the planes of every block in slot.</summary>
     internal void BodyForward(byte* observation, float* slot, byte* argmax, PartWorkspace ws)
     {
-        float* w = Packed;
         PackObservation(observation, ws.Input);
         float* input = ws.Input;
         for (int b = 0; b < 3; b++)
@@ -140,7 +140,6 @@ public sealed unsafe partial class ImpalaCnn
             ConvForward(Convs[5 * b + 4], relu, slot + block.R2, slot + block.R1);
             input = slot + block.R2;
         }
-        _ = w;
     }
 
     internal void ConvForward(ConvLayer conv, float* input, float* output, float* addend) =>

@@ -14,7 +14,10 @@ namespace Misgen.Nn;
 /// Work is split into a number of parts that depends only on the batch size (at most 16 runs of
 /// consecutive observations); each part writes its own outputs and its own partial gradient,
 /// and partial gradients are summed in part order, so results are bit-identical on any thread count.
-/// After the first call at a given batch size nothing is allocated.
+/// After the first call at a given batch size nothing is allocated. A model is not safe for
+/// concurrent calls from several threads (its workspaces are shared); use one model per thread.
+/// A training pass keeps about 0.65 MB per 64x64 observation (16/32/32) for the backward pass, so
+/// very large minibatches are best split into chunks whose gradients <see cref="Backward"/> accumulates.
 /// </remarks>
 public sealed unsafe partial class ImpalaCnn
 {

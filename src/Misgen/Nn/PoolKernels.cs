@@ -49,16 +49,16 @@ internal static unsafe class PoolKernels
         int cs = inPlane.Stride;
         for (int y = 0; y < inPlane.Height; y++)
             new Span<float>(dInput + inPlane.Offset(y, 0), inPlane.Width * cs).Clear();
+        // Window index k (row-major in the 3x3 window) as an offset from the window centre (2oy, 2ox).
+        int* relative = stackalloc int[9];
+        for (int k = 0; k < 9; k++) relative[k] = ((k / 3 - 1) * (inPlane.Width + 2) + (k % 3 - 1)) * cs;
         for (int oy = 0; oy < outPlane.Height; oy++)
             for (int ox = 0; ox < outPlane.Width; ox++)
             {
                 float* d = dOutput + outPlane.Offset(oy, ox);
                 byte* a = argmax + (oy * outPlane.Width + ox) * cs;
-                for (int c = 0; c < cs; c++)
-                {
-                    int k = a[c];
-                    dInput[inPlane.Offset(2 * oy - 1 + k / 3, 2 * ox - 1 + k % 3) + c] += d[c];
-                }
+                float* centre = dInput + inPlane.Offset(2 * oy, 2 * ox);
+                for (int c = 0; c < cs; c++) centre[relative[a[c]] + c] += d[c];
             }
     }
 }

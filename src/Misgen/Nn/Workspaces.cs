@@ -53,8 +53,7 @@ internal sealed unsafe class TrainingStore
 {
     private readonly AlignedFloats slots;
     private readonly AlignedFloats preActivations;
-    private readonly byte[] argmax;
-    private readonly byte* argmaxPointer;
+    private readonly AlignedFloats argmax; // bytes, in float-sized storage so it can pass 2^31
     private readonly int slotFloats, argmaxBytes;
 
     public TrainingStore(ImpalaCnn model, int batch)
@@ -63,13 +62,12 @@ internal sealed unsafe class TrainingStore
         argmaxBytes = model.SlotArgmax;
         slots = new AlignedFloats((long)batch * slotFloats);
         preActivations = new AlignedFloats((long)batch * model.HiddenStride);
-        argmax = GC.AllocateArray<byte>(batch * argmaxBytes, pinned: true);
-        fixed (byte* a = argmax) argmaxPointer = a;
+        argmax = new AlignedFloats(((long)batch * argmaxBytes + 3) / 4);
         Observations = GC.AllocateArray<byte>(batch * model.ObservationBytes, pinned: true);
     }
 
     public byte[] Observations { get; }
     public float* PreActivation => preActivations.Pointer;
     public float* Slot(int i) => slots.Pointer + (long)i * slotFloats;
-    public byte* Argmax(int i) => argmaxPointer + (long)i * argmaxBytes;
+    public byte* Argmax(int i) => (byte*)argmax.Pointer + (long)i * argmaxBytes;
 }

@@ -155,6 +155,28 @@ public sealed class ImpalaCnnTests
     }
 
     [Fact]
+    public void Batches_larger_than_MaxBatch_grow_the_workspaces_and_stay_correct()
+    {
+        var config = new ImpalaConfig(8, 2, 3, 4, 15, 8);
+        var model = RandomModel(config, 8);
+        model.MaxBatch = 2;
+        var obs = RandomObservations(40, 8, 9);
+        var small = (new float[15], new float[1]);
+        model.Forward(obs, 1, small.Item1, small.Item2);
+        var logits = new float[40 * 15];
+        var values = new float[40];
+        model.ForwardTrain(obs, 40, logits, values);
+        Assert.Equal(40, model.MaxBatch);
+        var reference = new ReferenceImpala(model);
+        for (int n = 0; n < 40; n += 13)
+        {
+            var expected = reference.Run(obs.AsSpan(n * 192, 192));
+            Assert.Equal(expected["values"][0], values[n], 1e-4);
+        }
+        Assert.Equal(values[0], small.Item2[0]);
+    }
+
+    [Fact]
     public void Backward_accumulates_and_ZeroGrad_clears()
     {
         var model = RandomModel(new ImpalaConfig(8, 4, 4, 4, 8), 2);
