@@ -49,11 +49,12 @@ public sealed class SlurmExecutorTests : IDisposable
     {
         Assert.True(SlurmProbe.Available, $"CI=true but Slurm is not usable: {SlurmProbe.Why} (.ci/setup-slurm.sh should have started it)");
         var (study, layout, plan) = kit.Plan(kit.WriteStudy("s", RealStudy(Path.Combine(kit.Dir, "out"),
-            "slurm: {time: \"5\", cpus: 1, mem: 500M, concurrency: 2}")));
+            "slurm: {time: \"5\", cpus: 1, mem: 500M, concurrency: 2, max_array_size: 3}")));
         var executor = new SlurmExecutor(study, plan, layout);
         var submitted = executor.Submit();
         Assert.Equal(["train", "eval"], submitted.Select(s => s.Phase));
-        Assert.Equal(["0-1%2", "0-3%2"], submitted.Select(s => s.ArraySpec));
+        // max_array_size 3: the 4 eval tasks run 2 per array index.
+        Assert.Equal(["0-1%2", "0-1%2"], submitted.Select(s => s.ArraySpec));
         // Submitting again while those jobs are queued would run tasks twice: refused.
         Assert.Contains("still queued or running", Assert.Throws<MisgenInputException>(() => executor.Submit()).Message);
         await WaitForCompletion(plan, layout, submitted);
@@ -63,7 +64,7 @@ public sealed class SlurmExecutorTests : IDisposable
         var expected = Results(reference.Layout);
         Assert.Equal(2 + 4, expected.Count);
         Assert.Equal(expected, Results(layout));
-        Assert.Equal(6, Directory.GetFiles(layout.LogsDir, "*_*.out").Length);   // one log per array task
+        Assert.Equal(4, Directory.GetFiles(layout.LogsDir, "*_*.out").Length);   // one log per array task
         var sink = new KeyedSink();
         SweepCollector.Collect(plan, layout, sink);
         Assert.Equal((4 * 25, 4 * 25), (sink.Added, sink.Rows.Count));
@@ -73,7 +74,7 @@ public sealed class SlurmExecutorTests : IDisposable
         var victim = plan.Tasks.Last();
         File.AppendAllText(layout.EpisodesFile(victim.Condition, victim.Seed, victim.Setting!), "x");
         var again = executor.Submit();
-        Assert.Equal([("eval", "3%2")], again.Select(s => (s.Phase, s.ArraySpec)));
+        Assert.Equal([("eval", "1%2")], again.Select(s => (s.Phase, s.ArraySpec)));
         await WaitForCompletion(plan, layout, again);
         Assert.Equal(expected, Results(layout));
     }
