@@ -42,7 +42,17 @@ public sealed class SlurmExecutor(Study study, SweepPlan plan, StudyLayout layou
         {
             "sweep", "task", "--study", study.Path, "--out", layout.Out, "--phase", array.Phase, "--index",
         };
+        // The study's `retries` apply here too: a failed task is run again in the same allocation (done
+        // tasks of a chunk are skipped); bad input (exit 2) is not retried.
+        int attempts = study.Retries + 1;
+        sb.Append("rc=1\n");
+        sb.Append($"for attempt in $(seq 1 {attempts}); do\n  ");
         sb.Append(string.Join(' ', command.Select(Quote))).Append(" \"$SLURM_ARRAY_TASK_ID\" --threads \"${SLURM_CPUS_PER_TASK:-1}\"\n");
+        sb.Append("  rc=$?\n");
+        sb.Append("  if [ \"$rc\" -eq 0 ] || [ \"$rc\" -eq 2 ]; then break; fi\n");
+        sb.Append($"  echo \"misgen: attempt $attempt of {attempts} failed (exit $rc)\"\n");
+        sb.Append("done\n");
+        sb.Append("exit \"$rc\"\n");
         string path = Path.Combine(layout.SlurmDir, array.Phase + ".sbatch");
         AtomicFile.WriteAllText(path, sb.ToString());
         return path;

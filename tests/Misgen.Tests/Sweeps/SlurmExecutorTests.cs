@@ -25,6 +25,29 @@ public sealed class SlurmExecutorTests : IDisposable
         // The command is this build's CLI by absolute path, so it works from a fresh clone without `misgen` on PATH.
         Assert.Contains($"{string.Join(' ', SweepTestKit.Cli)} sweep task --study {study.Path} --out {layout.Out} --phase eval --index \"$SLURM_ARRAY_TASK_ID\"", script);
         Assert.True(File.Exists(SweepTestKit.Cli[^1]));
+        Assert.Contains("for attempt in $(seq 1 3); do", script);   // retries: 2 (the default) -> 3 attempts
+    }
+
+    [Fact]
+    public void Script_retries_a_failing_task_then_exits_with_its_code()
+    {
+        // The generated script run by bash without Slurm, with a stand-in `misgen` that always fails.
+        var (study, layout, plan) = kit.Plan(kit.WriteStudy("s", SweepTestKit.SmallStudy(Path.Combine(kit.Dir, "out"), 0, retries: 1)));
+        string stub = Path.Combine(kit.Dir, "fail.sh");
+        File.WriteAllText(stub, "#!/bin/sh\necho \"ran $*\" >> \"$(dirname \"$0\")/calls.txt\"\nexit 1\n");
+        var stubbed = SweepPlan.Build(study, layout.Out, ["/bin/sh", stub]);
+        string script = new SlurmExecutor(study, stubbed, layout).WriteScript(stubbed.Array("train"));
+        var psi = new System.Diagnostics.ProcessStartInfo("bash", [script]) { RedirectStandardOutput = true };
+        psi.Environment["SLURM_ARRAY_TASK_ID"] = "1";
+        psi.Environment["SLURM_ARRAY_JOB_ID"] = "7";
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        string output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Assert.Equal(1, p.ExitCode);
+        Assert.Contains("attempt 2 of 2 failed", output);
+        var calls = File.ReadAllLines(Path.Combine(kit.Dir, "calls.txt"));
+        Assert.Equal(2, calls.Length);
+        Assert.All(calls, c => Assert.Contains("--phase train --index 1", c));
     }
 
     /// <summary>2 agents x 2 settings x 25 levels of real training (smoke preset) and evaluation.</summary>
