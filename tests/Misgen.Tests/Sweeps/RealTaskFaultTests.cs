@@ -86,4 +86,26 @@ public sealed class RealTaskFaultTests : IDisposable
         Assert.Equal(2 * 150, store.EpisodeCount());
         Assert.Equal(["maze-yellow-line-black/s0000", "maze-yellow-line-black/s0001"], store.Agents().Select(a => a.Name).Order());
     }
+
+    [Theory]
+    [InlineData("model.safetensors")]
+    [InlineData("train.csv")]
+    public void Damaged_output_of_a_trained_agent_is_trained_again_bit_identically(string file)
+    {
+        var (study, layout, plan) = kit.Plan(kit.WriteStudy("one", "preset: smoke\nseeds: [3]\nout: " + Path.Combine(kit.Dir, "one") + "\nconditions:\n  - env: maze:yellow-line@black\n"));
+        SweepTestKit.RunInProcess(study, layout, plan);
+        var task = Assert.Single(plan.Tasks);
+        string dir = layout.AgentDir(task.Condition, task.Seed);
+        byte[] model = File.ReadAllBytes(Path.Combine(dir, "model.safetensors"));
+        string path = Path.Combine(dir, file);
+        var bytes = File.ReadAllBytes(path);
+        bytes[bytes.Length - 2] ^= 0x01;
+        File.WriteAllBytes(path, bytes);
+        Assert.False(new TaskMarkers(layout).IsDone(task, verifyChecksums: true));
+
+        SweepTestKit.RunInProcess(study, layout, plan);
+        Assert.True(new TaskMarkers(layout).IsDone(task, verifyChecksums: true));
+        Assert.Equal(model, File.ReadAllBytes(Path.Combine(dir, "model.safetensors")));
+        Assert.NotEqual(bytes, File.ReadAllBytes(path));   // the damaged file itself was replaced
+    }
 }
