@@ -70,6 +70,8 @@ public sealed class RealTaskFaultTests : IDisposable
             Assert.Contains(events, e => e.Kind == SweepEventKind.Retrying && e.Task.Id == eval.Id && e.Message!.Contains("signal 9"));
         }
         Assert.Contains("resuming from", File.ReadAllText(layout.LocalLog(train.Id)));
+        Assert.Empty(Directory.EnumerateFiles(layout.Out, "*.partial.db*", SearchOption.AllDirectories));
+        Assert.Empty(Directory.EnumerateFiles(layout.Out, "*.tmp", SearchOption.AllDirectories));
 
         var reference = kit.Plan(kit.WriteStudy("reference", Study(Path.Combine(kit.Dir, "reference"))));
         SweepTestKit.RunInProcess(reference.Study, reference.Layout, reference.Plan);
