@@ -146,6 +146,7 @@ public sealed class LocalExecutorFaultTests : IDisposable
         Assert.Equal(plan.Tasks.Count - 1 - 2, summary.Done);
         var status = SweepStatus.Read(plan, layout, verifyChecksums: true);
         Assert.Equal(TaskState.Failed, status.Tasks.Single(t => t.Task.Id == broken).State);
+        Assert.All(status.Tasks.Where(t => t.Task.DependsOn.Contains(broken)), t => Assert.Equal($"blocked: {broken} failed", t.Note));
         Assert.Equal(summary.Done, status.Count(TaskState.Done));
     }
 
