@@ -29,6 +29,20 @@ public sealed class SlurmExecutorTests : IDisposable
     }
 
     [Fact]
+    public void Dry_run_writes_the_scripts_and_the_sbatch_commands_without_submitting()
+    {
+        var (study, layout, plan) = kit.Plan(kit.WriteStudy("s", SweepTestKit.SmallStudy(Path.Combine(kit.Dir, "out"), 0, "slurm: {concurrency: 5}")));
+        var subs = new SlurmExecutor(study, plan, layout).Submit(dryRun: true);
+        Assert.Equal(
+        [
+            $"sbatch --parsable --array=0-1%5 {layout.SlurmDir}/train.sbatch",
+            $"sbatch --parsable --array=0-3%5 --dependency=afterany:\"$TRAIN_JOB\" {layout.SlurmDir}/eval.sbatch",
+        ], subs.Select(x => x.Command));
+        Assert.True(File.Exists(Path.Combine(layout.SlurmDir, "eval.sbatch")));
+        Assert.False(File.Exists(Path.Combine(layout.SlurmDir, "submitted.txt")));
+    }
+
+    [Fact]
     public void Script_retries_a_failing_task_then_exits_with_its_code()
     {
         // The generated script run by bash without Slurm, with a stand-in `misgen` that always fails.
