@@ -67,7 +67,8 @@ internal static class SweepVerb
         var outOpt = OutOption();
         var executor = new Option<string>("--executor") { Description = "local (a process pool here) or slurm (sbatch arrays)", DefaultValueFactory = _ => "local" };
         var workers = new Option<int>("--workers") { Description = "Local worker processes, each single-threaded (default: one per core)", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var c = new Command("run", "Run (or resume) every unfinished task of a study: locally, or by submitting Slurm arrays.") { study, outOpt, executor, workers };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Slurm: write the array scripts and print the sbatch commands without submitting" };
+        var c = new Command("run", "Run (or resume) every unfinished task of a study: locally, or by submitting Slurm arrays.") { study, outOpt, executor, workers, dryRun };
         c.SetAction(p =>
         {
             var (s, layout) = Open(p.GetValue(study)!, p.GetValue(outOpt));
@@ -77,8 +78,15 @@ internal static class SweepVerb
                 case "local":
                     return RunLocal(s, plan, layout, p.GetValue(workers));
                 case "slurm":
-                    var submissions = new SlurmExecutor(s, plan, layout).Submit();
+                    bool dry = p.GetValue(dryRun);
+                    var submissions = new SlurmExecutor(s, plan, layout).Submit(dry);
                     if (submissions.Count == 0) Console.WriteLine("every task is already done; nothing submitted");
+                    if (dry)
+                    {
+                        foreach (var sub in submissions)
+                            Console.WriteLine($"{sub.JobId}=$({sub.Command})");
+                        return Cli.Done;
+                    }
                     foreach (var sub in submissions)
                         Console.WriteLine($"submitted {sub.Phase}: job {sub.JobId} array {sub.ArraySpec} ({sub.Script})");
                     Console.WriteLine($"logs: {layout.LogsDir}/JOB_INDEX.out; follow with `misgen sweep status {s.Path} --out {layout.Out}`");
@@ -93,7 +101,10 @@ internal static class SweepVerb
     private static int RunLocal(Study study, SweepPlan plan, StudyLayout layout, int workers)
     {
         using var cancel = new CancellationTokenSource();
+        // Ctrl-C or SIGTERM: stop the workers (their tasks stay pending) and exit; rerunning resumes.
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+            System.Runtime.InteropServices.PosixSignal.SIGTERM, context => { context.Cancel = true; cancel.Cancel(); });
         Console.WriteLine($"study {plan.Name}: {plan.Tasks.Count} tasks, {workers} worker(s), logs in {layout.LogsDir}");
         var summary = new LocalExecutor(study, plan, layout, workers, e =>
         {

@@ -20,7 +20,13 @@ internal sealed class EvalTaskRunner : ITaskRunner
         if (!File.Exists(model)) throw new InvalidOperationException($"agent {model} does not exist; its train task has not run");
         var agent = new EvalAgent(AgentRecordOf(context.Study, c, task, context.Layout), Safetensors.Load(model));
         var setting = SettingCatalogue.Resolve(context.Setting.Spec, c.Env);
-        string partial = context.EpisodesFile + ".partial.db";
+        // The partial database is named by the task's fingerprint: episodes of an earlier agent or
+        // protocol (an edited study) are never resumed into this one.
+        string partial = $"{context.EpisodesFile}.{task.Fingerprint}.partial.db";
+        string folder = Path.GetDirectoryName(partial)!;
+        if (Directory.Exists(folder))
+            foreach (string stale in Directory.GetFiles(folder, Path.GetFileName(context.EpisodesFile) + ".*.partial.db*"))
+                if (!stale.StartsWith(partial, StringComparison.Ordinal)) File.Delete(stale);
         List<TaskEpisode> rows;
         using (var store = ResultsStore.Open(partial))
         {

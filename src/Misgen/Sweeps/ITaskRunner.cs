@@ -1,7 +1,11 @@
 namespace Misgen.Sweeps;
 
-/// <summary>Everything a runner needs to do one task. Output paths come from <see cref="Layout"/>.</summary>
-public sealed record TaskContext(Study Study, StudyCondition Condition, SweepTask Task, StudyLayout Layout, int Threads, TextWriter Log)
+/// <summary>
+/// Everything a runner needs to do one task. Output paths come from <see cref="Layout"/>.
+/// <see cref="Redo"/>: the task had finished once but an output is now damaged, so the runner must not
+/// trust anything it left behind (a runner that resumes from checkpoints starts over instead).
+/// </summary>
+public sealed record TaskContext(Study Study, StudyCondition Condition, SweepTask Task, StudyLayout Layout, int Threads, TextWriter Log, bool Redo = false)
 {
     public string AgentDir => Layout.AgentDir(Task.Condition, Task.Seed);
     public StudySetting Setting => Condition.Settings.First(s => s.Name == Task.Setting);

@@ -105,7 +105,7 @@ public sealed class LocalExecutor(Study study, SweepPlan plan, StudyLayout layou
                 }
                 string log = layout.LocalLog(task.Id);
                 markers.WriteFailed(task, code == 0 ? 1 : code, log, attempts[task.Id], reason);
-                markers.ClearRunning(task);
+                markers.ClearRunning(task, pid);
                 var marker = markers.ReadFailed(task)!;
                 failed.Add(marker);
                 failedIds.Add(task.Id);
@@ -115,10 +115,10 @@ public sealed class LocalExecutor(Study study, SweepPlan plan, StudyLayout layou
         finally
         {
             // Interrupted (Ctrl-C, error): stop our children; their tasks stay pending and resume on rerun.
-            foreach (var (_, (task, proc, _)) in running)
+            foreach (var (pid, (task, proc, _)) in running)
             {
                 try { proc.Kill(entireProcessTree: true); proc.WaitForExit(); } catch (InvalidOperationException) { }
-                markers.ClearRunning(task);
+                markers.ClearRunning(task, pid);
                 proc.Dispose();
             }
         }

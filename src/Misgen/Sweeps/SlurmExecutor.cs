@@ -4,8 +4,8 @@ using System.Text;
 
 namespace Misgen.Sweeps;
 
-/// <summary>A submitted array job: its phase, Slurm job id, script and the array indices it covers.</summary>
-public sealed record SlurmSubmission(string Phase, string JobId, string Script, string ArraySpec);
+/// <summary>A submitted array job: its phase, Slurm job id, script, the array indices it covers and the sbatch command line.</summary>
+public sealed record SlurmSubmission(string Phase, string JobId, string Script, string ArraySpec, string Command);
 
 /// <summary>
 /// Runs a planned study on Slurm: one sbatch array per phase (train, then eval with
@@ -42,7 +42,17 @@ public sealed class SlurmExecutor(Study study, SweepPlan plan, StudyLayout layou
         {
             "sweep", "task", "--study", study.Path, "--out", layout.Out, "--phase", array.Phase, "--index",
         };
+        // The study's `retries` apply here too: a failed task is run again in the same allocation (done
+        // tasks of a chunk are skipped); bad input (exit 2) is not retried.
+        int attempts = study.Retries + 1;
+        sb.Append("rc=1\n");
+        sb.Append($"for attempt in $(seq 1 {attempts}); do\n  ");
         sb.Append(string.Join(' ', command.Select(Quote))).Append(" \"$SLURM_ARRAY_TASK_ID\" --threads \"${SLURM_CPUS_PER_TASK:-1}\"\n");
+        sb.Append("  rc=$?\n");
+        sb.Append("  if [ \"$rc\" -eq 0 ] || [ \"$rc\" -eq 2 ]; then break; fi\n");
+        sb.Append($"  echo \"misgen: attempt $attempt of {attempts} failed (exit $rc)\"\n");
+        sb.Append("done\n");
+        sb.Append("exit \"$rc\"\n");
         string path = Path.Combine(layout.SlurmDir, array.Phase + ".sbatch");
         AtomicFile.WriteAllText(path, sb.ToString());
         return path;
@@ -59,10 +69,14 @@ public sealed class SlurmExecutor(Study study, SweepPlan plan, StudyLayout layou
     }
 
     /// <summary>Writes the scripts and submits every phase that has pending work; returns the submissions.</summary>
-    public IReadOnlyList<SlurmSubmission> Submit()
+    /// <summary>
+    /// With <paramref name="dryRun"/>, only writes the scripts and returns the sbatch commands it would run
+    /// (job ids "TRAIN_JOB" etc. as placeholders), for inspecting or submitting by hand.
+    /// </summary>
+    public IReadOnlyList<SlurmSubmission> Submit(bool dryRun = false)
     {
         Directory.CreateDirectory(layout.LogsDir);
-        RefuseWhileQueued();
+        if (!dryRun) RefuseWhileQueued();
         var submissions = new List<SlurmSubmission>();
         string? previousJob = null;
         foreach (var array in plan.Arrays)
@@ -74,12 +88,14 @@ public sealed class SlurmExecutor(Study study, SweepPlan plan, StudyLayout layou
             var args = new List<string> { "--parsable", "--array=" + spec };
             if (previousJob != null) args.Add("--dependency=afterany:" + previousJob);
             args.Add(script);
-            string output = RunSbatch(args);
-            string jobId = output.Split(';')[0].Trim();
-            submissions.Add(new SlurmSubmission(array.Phase, jobId, script, spec));
-            previousJob = jobId;
+            // Printed for --dry-run: the dependency refers to the previous job's shell variable.
+            string command = "sbatch " + string.Join(' ', args.Select(a => a.StartsWith("--dependency=afterany:$", StringComparison.Ordinal)
+                ? $"--dependency=afterany:\"{a["--dependency=afterany:".Length..]}\"" : Quote(a)));
+            string jobId = dryRun ? array.Phase.ToUpperInvariant() + "_JOB" : RunSbatch(args).Split(';')[0].Trim();
+            submissions.Add(new SlurmSubmission(array.Phase, jobId, script, spec, command));
+            previousJob = dryRun ? "$" + jobId : jobId;
         }
-        if (submissions.Count > 0)
+        if (submissions.Count > 0 && !dryRun)
             AtomicFile.WriteAllText(SubmittedPath,
                 string.Concat(submissions.Select(s => $"{s.JobId} {s.Phase} {s.ArraySpec} {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}\n")));
         return submissions;
@@ -138,5 +154,5 @@ public sealed class SlurmExecutor(Study study, SweepPlan plan, StudyLayout layou
     }
 
     private static string Quote(string s) =>
-        s.All(c => char.IsAsciiLetterOrDigit(c) || "/._-+=@,:".Contains(c)) ? s : "'" + s.Replace("'", "'\\''") + "'";
+        s.All(c => char.IsAsciiLetterOrDigit(c) || "/._-+=@,:%".Contains(c)) ? s : "'" + s.Replace("'", "'\\''") + "'";
 }

@@ -260,8 +260,8 @@ internal static partial class StudyFile
         }
 
         /// <summary>
-        /// Settings: a list of duel env specs (maze:red-line+yellow-gem@textured). Catalogue names and
-        /// `all` are resolved by <see cref="SettingResolver"/> once the evaluation catalogue exists.
+        /// Settings: a list of duel env specs (maze:red-line+yellow-gem@textured), or `all` (every catalogued
+        /// setting of the training env, resolved by <see cref="SettingResolver"/>), alone or in the list.
         /// </summary>
         private IReadOnlyList<StudySetting> Settings(YamlNode node, string field, string trainingEnv)
         {

@@ -16,6 +16,12 @@ public sealed class SweepStatus
         // Ask Slurm only when some task was started by it (a dead array task leaves its .running marker behind).
         bool slurm = plan.Tasks.Any(t => markers.ReadRunning(t)?.SlurmJob != null);
         var queue = slurm ? SlurmQueue.Read() : null;
-        return new SweepStatus { Tasks = plan.Tasks.Select(t => markers.Status(t, verifyChecksums, queue)).ToList() };
+        var tasks = plan.Tasks.Select(t => markers.Status(t, verifyChecksums, queue)).ToList();
+        var failed = tasks.Where(t => t.State == TaskState.Failed).Select(t => t.Task.Id).ToHashSet();
+        // Pending because a task it needs failed: say so, it will not run until that one succeeds.
+        for (int i = 0; i < tasks.Count; i++)
+            if (tasks[i].State == TaskState.Pending && tasks[i].Task.DependsOn.FirstOrDefault(failed.Contains) is { } dep)
+                tasks[i] = tasks[i] with { Note = $"blocked: {dep} failed" };
+        return new SweepStatus { Tasks = tasks };
     }
 }

@@ -56,6 +56,8 @@ public sealed class TaskHost
             log.WriteLine($"{task.Id}: already done");
             return true;
         }
+        // A .done marker whose outputs no longer verify: the earlier run's leftovers are not trusted.
+        bool redo = markers.ReadDone(task) is { } previous && previous.Fingerprint == task.Fingerprint;
         if (notDone != "not run") log.WriteLine($"{task.Id}: redoing ({notDone})");
         string logPath = CurrentLogPath(markers.Layout, task);
         foreach (string dep in task.DependsOn)
@@ -78,7 +80,7 @@ public sealed class TaskHost
             var condition = study.Conditions.First(c => c.Name == task.Condition);
             var runner = TaskRunners.For(study, task.Kind);
             log.WriteLine($"{task.Id}: started on {TaskMarkers.Host} (pid {Environment.ProcessId}, {threads} thread(s))");
-            var outputs = runner.Run(new TaskContext(study, condition, task, markers.Layout, threads, log), cancel);
+            var outputs = runner.Run(new TaskContext(study, condition, task, markers.Layout, threads, log, redo), cancel);
             markers.WriteDone(task, outputs, clock.Elapsed.TotalSeconds);
             markers.ClearFailed(task);
             log.WriteLine($"{task.Id}: done in {clock.Elapsed.TotalSeconds:F1} s");

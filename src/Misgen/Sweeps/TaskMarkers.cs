@@ -44,7 +44,12 @@ public sealed class TaskMarkers(StudyLayout layout)
     public void WriteFailed(SweepTask task, int exitCode, string log, int attempts, string message) =>
         Write(Layout.FailedMarker(task.Id), new FailedMarker(task.Id, exitCode, log, attempts, message, DateTime.UtcNow));
 
-    public void ClearRunning(SweepTask task) => Delete(Layout.RunningMarker(task.Id));
+    /// <summary>Removes the .running marker if it is <paramref name="pid"/>'s (default: this process's), never another run's.</summary>
+    public void ClearRunning(SweepTask task, int? pid = null)
+    {
+        var marker = ReadRunning(task);
+        if (marker == null || (marker.Pid == (pid ?? Environment.ProcessId) && marker.Host == Host)) Delete(Layout.RunningMarker(task.Id));
+    }
     public void ClearFailed(SweepTask task) => Delete(Layout.FailedMarker(task.Id));
     public void ClearDone(SweepTask task) => Delete(Layout.DoneMarker(task.Id));
 

@@ -31,10 +31,13 @@ internal sealed class TrainTaskRunner : ITaskRunner
         bool otherRecipe = File.Exists(Path.Combine(dir, AgentManifest.FileName))
                            && AgentManifest.Read(dir).RecipeDifferences(manifest).Count > 0;
         if (otherRecipe) context.Log.WriteLine($"{dir} holds a different recipe (the study changed): starting over");
+        // Damaged outputs of a finished run: AgentTraining would report "already trained" and keep them,
+        // so train again from scratch (bit-identical, the seed determines everything).
+        if (context.Redo) context.Log.WriteLine($"{dir}: outputs of the finished run are damaged: training again from the start");
         var lastLog = DateTime.MinValue;
         var result = AgentTraining.Run(dir, manifest, new TrainOptions
         {
-            Force = otherRecipe,
+            Force = otherRecipe || context.Redo,
             Cancellation = cancel,
             Log = context.Log.WriteLine,
             Progress = stats =>

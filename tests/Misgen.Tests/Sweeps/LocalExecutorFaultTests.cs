@@ -146,6 +146,7 @@ public sealed class LocalExecutorFaultTests : IDisposable
         Assert.Equal(plan.Tasks.Count - 1 - 2, summary.Done);
         var status = SweepStatus.Read(plan, layout, verifyChecksums: true);
         Assert.Equal(TaskState.Failed, status.Tasks.Single(t => t.Task.Id == broken).State);
+        Assert.All(status.Tasks.Where(t => t.Task.DependsOn.Contains(broken)), t => Assert.Equal($"blocked: {broken} failed", t.Note));
         Assert.Equal(summary.Done, status.Count(TaskState.Done));
     }
 
@@ -177,5 +178,28 @@ public sealed class LocalExecutorFaultTests : IDisposable
         }
         Assert.Equal(reference, SweepTestKit.Outputs(layout));
         AssertCompleteWithoutDuplicates(plan, layout);
+    }
+
+    [Fact]
+    public async Task Terminated_run_stops_its_workers_and_a_rerun_completes()
+    {
+        var (study, layout, plan) = Setup(taskMs: 1500);
+        var psi = new ProcessStartInfo(SweepTestKit.Cli[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in SweepTestKit.Cli.Skip(1).Concat(["sweep", "run", study.Path, "--workers", "2"])) psi.ArgumentList.Add(a);
+        using var executor = Process.Start(psi)!;
+        var stdout = executor.StandardOutput.ReadToEndAsync();
+        var stderr = executor.StandardError.ReadToEndAsync();
+        int worker = WaitForRunningPid(layout, plan.Tasks[0].Id, TimeSpan.FromSeconds(60));
+
+        using (var term = Process.Start("kill", ["-TERM", executor.Id.ToString()])) term.WaitForExit();
+        Assert.True(executor.WaitForExit(30_000), "sweep run did not stop on SIGTERM");
+        Assert.Equal(1, executor.ExitCode);
+        Assert.Contains("interrupted", await stderr);
+        Assert.False(Directory.Exists($"/proc/{worker}") && !File.ReadAllText($"/proc/{worker}/stat").Contains(") Z"), "worker still running");
+        Assert.Empty(Directory.EnumerateFiles(layout.TasksDir, "*.running", SearchOption.AllDirectories));
+        await stdout;
+
+        Assert.True(new LocalExecutor(study, plan, layout, workers: 2).Run().Complete);
+        Assert.Equal(Reference(), SweepTestKit.Outputs(layout));
     }
 }

@@ -70,6 +70,8 @@ public sealed class RealTaskFaultTests : IDisposable
             Assert.Contains(events, e => e.Kind == SweepEventKind.Retrying && e.Task.Id == eval.Id && e.Message!.Contains("signal 9"));
         }
         Assert.Contains("resuming from", File.ReadAllText(layout.LocalLog(train.Id)));
+        Assert.Empty(Directory.EnumerateFiles(layout.Out, "*.partial.db*", SearchOption.AllDirectories));
+        Assert.Empty(Directory.EnumerateFiles(layout.Out, "*.tmp", SearchOption.AllDirectories));
 
         var reference = kit.Plan(kit.WriteStudy("reference", Study(Path.Combine(kit.Dir, "reference"))));
         SweepTestKit.RunInProcess(reference.Study, reference.Layout, reference.Plan);
@@ -85,5 +87,27 @@ public sealed class RealTaskFaultTests : IDisposable
         Assert.Equal(2 * 150, sink.Added);
         Assert.Equal(2 * 150, store.EpisodeCount());
         Assert.Equal(["maze-yellow-line-black/s0000", "maze-yellow-line-black/s0001"], store.Agents().Select(a => a.Name).Order());
+    }
+
+    [Theory]
+    [InlineData("model.safetensors")]
+    [InlineData("train.csv")]
+    public void Damaged_output_of_a_trained_agent_is_trained_again_bit_identically(string file)
+    {
+        var (study, layout, plan) = kit.Plan(kit.WriteStudy("one", "preset: smoke\nseeds: [3]\nout: " + Path.Combine(kit.Dir, "one") + "\nconditions:\n  - env: maze:yellow-line@black\n"));
+        SweepTestKit.RunInProcess(study, layout, plan);
+        var task = Assert.Single(plan.Tasks);
+        string dir = layout.AgentDir(task.Condition, task.Seed);
+        byte[] model = File.ReadAllBytes(Path.Combine(dir, "model.safetensors"));
+        string path = Path.Combine(dir, file);
+        var bytes = File.ReadAllBytes(path);
+        bytes[bytes.Length - 2] ^= 0x01;
+        File.WriteAllBytes(path, bytes);
+        Assert.False(new TaskMarkers(layout).IsDone(task, verifyChecksums: true));
+
+        SweepTestKit.RunInProcess(study, layout, plan);
+        Assert.True(new TaskMarkers(layout).IsDone(task, verifyChecksums: true));
+        Assert.Equal(model, File.ReadAllBytes(Path.Combine(dir, "model.safetensors")));
+        Assert.NotEqual(bytes, File.ReadAllBytes(path));   // the damaged file itself was replaced
     }
 }
