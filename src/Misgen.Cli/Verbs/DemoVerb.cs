@@ -10,7 +10,7 @@ internal static class DemoVerb
         var defaults = new DemoOptions();
         var output = new Option<string>("--out") { Description = "Folder for agents, results.db and report.html", DefaultValueFactory = _ => defaults.OutDir };
         var agents = new Option<int>("--agents") { Description = "Agents to train (seeds 1..N)", DefaultValueFactory = _ => defaults.Agents };
-        var preset = new Option<string>("--preset") { Description = "Training preset (fast, paper, smoke)", DefaultValueFactory = _ => defaults.Preset };
+        var preset = new Option<string>("--preset") { Description = $"Training preset (fast, paper, smoke); fast stops at {DemoRun.FastTotalSteps:N0} steps per agent unless --set total_steps=N", DefaultValueFactory = _ => defaults.Preset };
         var levels = new Option<int>("--levels") { Description = "Evaluation levels per setting (seeds from 100000)", DefaultValueFactory = _ => defaults.Levels };
         var minutes = new Option<double>("--minutes")
         {
@@ -28,27 +28,18 @@ internal static class DemoVerb
         command.SetAction(parseResult =>
         {
             int threadCount = parseResult.GetValue(threads) ?? Environment.ProcessorCount;
-            using var cancel = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
-            Console.CancelKeyPress += onCancel;
-            try
+            using var interruption = new Interruption("stopping after the current step");
+            string report = DemoRun.Run(new DemoOptions
             {
-                string report = DemoRun.Run(new DemoOptions
-                {
-                    OutDir = parseResult.GetValue(output)!,
-                    Agents = parseResult.GetValue(agents),
-                    Preset = parseResult.GetValue(preset)!,
-                    Levels = parseResult.GetValue(levels),
-                    Threads = threadCount,
-                    Budget = TimeSpan.FromMinutes(parseResult.GetValue(minutes)),
-                    Overrides = parseResult.GetValue(set) ?? [],
-                }, Console.WriteLine, cancel.Token);
-                Console.WriteLine($"open {report} in a browser");
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+                OutDir = parseResult.GetValue(output)!,
+                Agents = parseResult.GetValue(agents),
+                Preset = parseResult.GetValue(preset)!,
+                Levels = parseResult.GetValue(levels),
+                Threads = threadCount,
+                Budget = TimeSpan.FromMinutes(parseResult.GetValue(minutes)),
+                Overrides = parseResult.GetValue(set) ?? [],
+            }, Console.WriteLine, interruption.Token);
+            Console.WriteLine($"open {report} in a browser");
             return Cli.Done;
         });
         return command;

@@ -48,44 +48,35 @@ internal static class EvalVerb
             }
             var protocol = new EvalProtocol(parseResult.GetValue(start), parseResult.GetValue(levels), parseResult.GetValue(batch));
 
-            using var cancel = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
-            Console.CancelKeyPress += onCancel;
-            try
+            using var interruption = new Interruption("stopping after this batch of episodes");
+            using var store = ResultsStore.Open(parseResult.GetValue(output)!);
+            var evaluator = new Evaluator(store, protocol);
+            var lastPrint = DateTime.UtcNow;
+            evaluator.Progress = p =>
             {
-                using var store = ResultsStore.Open(parseResult.GetValue(output)!);
-                var evaluator = new Evaluator(store, protocol);
-                var lastPrint = DateTime.UtcNow;
-                evaluator.Progress = p =>
+                if ((DateTime.UtcNow - lastPrint).TotalSeconds < 2 && p.Done < p.Total) return;
+                lastPrint = DateTime.UtcNow;
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {p.Agent} on {p.Setting}: {p.Done}/{p.Total} episodes, {p.ForwardSamples / Math.Max(1e-3, p.Elapsed.TotalSeconds):F0} samples/s"));
+            };
+            Console.WriteLine($"evaluating {directories.Count} agent(s) on {chosen.Count} setting(s), {protocol.Levels} levels from {protocol.StartLevel}, into {store.Path}");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            long ran = 0, samples = 0;
+            for (int a = 0; a < directories.Count; a++)
+            {
+                var agent = AgentDirectory.Load(directories[a]);
+                foreach (var setting in chosen)
                 {
-                    if ((DateTime.UtcNow - lastPrint).TotalSeconds < 2 && p.Done < p.Total) return;
-                    lastPrint = DateTime.UtcNow;
-                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"  {p.Agent} on {p.Setting}: {p.Done}/{p.Total} episodes, {p.ForwardSamples / Math.Max(1e-3, p.Elapsed.TotalSeconds):F0} samples/s"));
-                };
-                Console.WriteLine($"evaluating {directories.Count} agent(s) on {chosen.Count} setting(s), {protocol.Levels} levels from {protocol.StartLevel}, into {store.Path}");
-                var clock = System.Diagnostics.Stopwatch.StartNew();
-                long ran = 0, samples = 0;
-                for (int a = 0; a < directories.Count; a++)
-                {
-                    var agent = AgentDirectory.Load(directories[a]);
-                    foreach (var setting in chosen)
-                    {
-                        var result = evaluator.Evaluate(agent, setting, cancel.Token);
-                        ran += result.Ran;
-                        samples += result.ForwardSamples;
-                        string note = result.AlreadyStored > 0 ? $" ({result.AlreadyStored} already stored)" : "";
-                        Console.WriteLine($"[{a + 1}/{directories.Count}] {result.Agent} on {result.Setting}: {result.Ran} episodes in {result.Elapsed.TotalSeconds:F1} s{note}");
-                    }
+                    var result = evaluator.Evaluate(agent, setting, interruption.Token);
+                    ran += result.Ran;
+                    samples += result.ForwardSamples;
+                    string note = result.AlreadyStored > 0 ? $" ({result.AlreadyStored} already stored)" : "";
+                    Console.WriteLine($"[{a + 1}/{directories.Count}] {result.Agent} on {result.Setting}: {result.Ran} episodes in {result.Elapsed.TotalSeconds:F1} s{note}");
                 }
-                double seconds = Math.Max(1e-3, clock.Elapsed.TotalSeconds);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"done: {ran} new episodes in {seconds:F1} s ({ran / seconds:F0} episodes/s, {samples / seconds:F0} forward samples/s); {store.EpisodeCount()} in {store.Path}"));
             }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+            double seconds = Math.Max(1e-3, clock.Elapsed.TotalSeconds);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"done: {ran} new episodes in {seconds:F1} s ({ran / seconds:F0} episodes/s, {samples / seconds:F0} forward samples/s); {store.EpisodeCount()} in {store.Path}"));
             return Cli.Done;
         });
         return command;

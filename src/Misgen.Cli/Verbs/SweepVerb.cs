@@ -100,11 +100,8 @@ internal static class SweepVerb
 
     private static int RunLocal(Study study, SweepPlan plan, StudyLayout layout, int workers)
     {
-        using var cancel = new CancellationTokenSource();
         // Ctrl-C or SIGTERM: stop the workers (their tasks stay pending) and exit; rerunning resumes.
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
-        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
-            System.Runtime.InteropServices.PosixSignal.SIGTERM, context => { context.Cancel = true; cancel.Cancel(); });
+        using var interruption = new Interruption("stopping the workers");
         Console.WriteLine($"study {plan.Name}: {plan.Tasks.Count} tasks, {workers} worker(s), logs in {layout.LogsDir}");
         var summary = new LocalExecutor(study, plan, layout, workers, e =>
         {
@@ -112,7 +109,7 @@ internal static class SweepVerb
             string eta = e.Eta is { } t ? $" ETA {t:hh\\:mm\\:ss}" : "";
             string msg = e.Message != null ? $" ({e.Message})" : "";
             Console.WriteLine($"[{e.Done}/{e.Total} done, {e.Running} running, {e.Failed} failed, {e.Elapsed:hh\\:mm\\:ss}{eta}] {e.Kind.ToString().ToLowerInvariant()} {e.Task.Id}{msg}");
-        }).Run(cancel.Token);
+        }).Run(interruption.Token);
         Console.WriteLine($"{summary.Done}/{summary.Total} tasks done");
         foreach (var f in summary.Failed) Console.WriteLine($"FAILED {f.Id} after {f.Attempts} attempt(s): {f.Message}; log: {f.Log}");
         if (summary.Blocked.Count > 0) Console.WriteLine($"{summary.Blocked.Count} task(s) not run because a task they depend on failed");

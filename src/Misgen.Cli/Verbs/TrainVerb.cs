@@ -40,40 +40,25 @@ internal static class TrainVerb
             var manifest = new AgentManifest { Spec = envSpec.ToString(), Preset = presetName, Seed = seedValue, Config = config };
             string dir = parse.GetValue(output) ?? AgentTraining.DefaultDir(manifest.Spec, seedValue);
 
-            using var cancel = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) =>
+            using var interruption = new Interruption("stopping after this update");
+            var options = new TrainOptions
             {
-                if (cancel.IsCancellationRequested) return; // a second Ctrl+C kills at once
-                e.Cancel = true;
-                cancel.Cancel();
-                Console.Error.WriteLine("misgen: stopping after this update (Ctrl+C again to kill)...");
+                Resume = parse.GetValue(resume),
+                Force = parse.GetValue(force),
+                CheckpointEvery = parse.GetValue(checkpointEvery),
+                Cancellation = interruption.Token,
+                Log = line => Console.WriteLine(line),
             };
-            Console.CancelKeyPress += onCancel;
-            try
+            Console.WriteLine($"training {manifest.Spec} seed {seedValue} preset {presetName}: {config.TotalSteps:N0} steps, " +
+                              $"{config.NumEnvs} envs x {config.NumSteps} steps, {config.ObservationSize}px, IMPALA {config.Width1}/{config.Width2}/{config.Width3}, {threadCount} threads -> {dir}");
+            var result = Console.IsOutputRedirected ? RunPlain(dir, manifest, options) : RunLive(dir, manifest, options);
+            if (!result.AlreadyTrained)
+                Console.WriteLine($"done: {result.CompletedUpdates} updates, {result.Timesteps:N0} steps in {result.WallSeconds:F0} s -> {Path.Combine(dir, AgentTraining.ModelFile)}");
+            if (parse.GetValue(check))
             {
-                var options = new TrainOptions
-                {
-                    Resume = parse.GetValue(resume),
-                    Force = parse.GetValue(force),
-                    CheckpointEvery = parse.GetValue(checkpointEvery),
-                    Cancellation = cancel.Token,
-                    Log = line => Console.WriteLine(line),
-                };
-                Console.WriteLine($"training {manifest.Spec} seed {seedValue} preset {presetName}: {config.TotalSteps:N0} steps, " +
-                                  $"{config.NumEnvs} envs x {config.NumSteps} steps, {config.ObservationSize}px, IMPALA {config.Width1}/{config.Width2}/{config.Width3}, {threadCount} threads -> {dir}");
-                var result = Console.IsOutputRedirected ? RunPlain(dir, manifest, options) : RunLive(dir, manifest, options);
-                if (!result.AlreadyTrained)
-                    Console.WriteLine($"done: {result.CompletedUpdates} updates, {result.Timesteps:N0} steps in {result.WallSeconds:F0} s -> {Path.Combine(dir, AgentTraining.ModelFile)}");
-                if (parse.GetValue(check))
-                {
-                    var heldOut = HeldOutCheck.Run(dir);
-                    Console.WriteLine($"held-out levels {HeldOutCheck.DefaultStart}..{HeldOutCheck.DefaultStart + heldOut.Levels - 1}: " +
-                                      $"success {heldOut.SuccessRate:P1}, mean steps {heldOut.MeanSteps:F2}, timeouts {heldOut.Timeouts} ({heldOut.Seconds:F1} s)");
-                }
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
+                var heldOut = HeldOutCheck.Run(dir);
+                Console.WriteLine($"held-out levels {HeldOutCheck.DefaultStart}..{HeldOutCheck.DefaultStart + heldOut.Levels - 1}: " +
+                                  $"success {heldOut.SuccessRate:P1}, mean steps {heldOut.MeanSteps:F2}, timeouts {heldOut.Timeouts} ({heldOut.Seconds:F1} s)");
             }
             return Cli.Done;
         });

@@ -16,6 +16,14 @@ public static class DemoRun
     /// <summary>The settings the published finding is about come first.</summary>
     public static readonly IReadOnlyList<string> HeadlineObjects = ["red-line", "green-line", "blue-line"];
 
+    /// <summary>
+    /// Training steps per agent with the `fast` preset. Its textured budget is 600k, but `fast` agents
+    /// reach ~5 steps per training episode by ~430k (BENCHMARKS.md, "Time to capability"); stopping at
+    /// 480k (58 updates) lets four agents, two rounds of two, train in about 12 minutes on 2 cores, so
+    /// the whole demo fits in 15. `--set total_steps=600000` restores the preset's budget.
+    /// </summary>
+    public const long FastTotalSteps = 480_000;
+
     public static string Run(DemoOptions options, Action<string> log, CancellationToken cancel = default)
     {
         if (options.Agents < 1) throw new MisgenInputException($"--agents {options.Agents} is invalid; valid: 1 or more");
@@ -23,13 +31,15 @@ public static class DemoRun
         var condition = SettingCatalogue.Condition(EnvSpec.Parse(options.Condition).ToString());
         var spec = EnvSpec.Parse(condition.Spec);
         var config = PpoConfig.Preset(options.Preset, textured: spec.Background == Background.Textured);
+        if (options.Preset == "fast") config.TotalSteps = FastTotalSteps;
         foreach (string pair in options.Overrides) config.Set(pair);
         config.Validate();
 
         string outDir = Path.GetFullPath(options.OutDir);
         Directory.CreateDirectory(outDir);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        log($"demo: {options.Agents} agents, preset {options.Preset}, on {condition.Spec}; output in {outDir}");
+        log(string.Create(CultureInfo.InvariantCulture,
+            $"demo: {options.Agents} agents, preset {options.Preset} ({config.TotalSteps:N0} steps each), on {condition.Spec}; output in {outDir}"));
 
         var agentDirs = TrainAll(options, spec, config, outDir, log, clock, cancel);
         log(string.Create(CultureInfo.InvariantCulture, $"training done at {clock.Elapsed.TotalMinutes:F1} min"));
