@@ -1,3 +1,4 @@
+using Misgen.Envs.Maze;
 using System.CommandLine;
 using Misgen.Envs;
 
@@ -25,7 +26,7 @@ internal static class EnvsVerb
             Console.WriteLine("Backgrounds:");
             Console.WriteLine("  black     (default) pure black");
             Console.WriteLine("  grey      grey 127");
-            Console.WriteLine($"  textured  one of nine generated textures, chosen by the level seed: {string.Join(", ", Misgen.Envs.Render.Textures.Names)}");
+            Console.WriteLine($"  textured  one of nine generated textures, chosen by the level seed: {string.Join(", ", Misgen.Envs.Procgen.Textures.Names)}");
             Console.WriteLine();
             Console.WriteLine("Options:");
             Console.WriteLine($"  size=N     world size in cells, odd 3..25 (default {EnvSpec.DefaultWorldSize})");

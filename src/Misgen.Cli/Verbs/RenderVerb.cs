@@ -1,3 +1,4 @@
+using Misgen.Envs.Maze;
 using System.CommandLine;
 using Misgen.Envs;
 using Misgen.Envs.Render;

@@ -1,3 +1,4 @@
+using Misgen.Envs.Maze;
 namespace Misgen.Envs;
 
 /// <summary>

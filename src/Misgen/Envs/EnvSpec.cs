@@ -1,3 +1,4 @@
+using Misgen.Envs.Maze;
 using System.Globalization;
 
 namespace Misgen.Envs;

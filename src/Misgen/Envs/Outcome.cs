@@ -1,3 +1,4 @@
+using Misgen.Envs.Maze;
 namespace Misgen.Envs;
 
 /// <summary>How an episode ended. The training game's goal counts as <see cref="Obj1"/>.</summary>

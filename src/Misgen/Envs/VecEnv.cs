@@ -1,3 +1,4 @@
+using Misgen.Envs.Maze;
 using System.Buffers.Binary;
 using Misgen.Envs.Render;
 

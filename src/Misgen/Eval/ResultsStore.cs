@@ -1,3 +1,4 @@
+using Misgen.Envs.Maze;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Misgen.Envs;

@@ -1,3 +1,4 @@
+using Misgen.Envs.Maze;
 using System.Globalization;
 using Misgen.Envs;
 using Misgen.Eval;

@@ -1,3 +1,4 @@
+using Misgen.Envs.Maze;
 using Misgen.Envs;
 using Misgen.Envs.Render;
 
@@ -99,14 +100,14 @@ public sealed class RenderTests
     public void Sprites_have_the_original_shapes_and_sizes()
     {
         // ORIGINALS section 2: line 3,411 px of 128x128, ~29 px per row; gem bbox x 29..98, y 40..87, 2,394 px.
-        int line = Sprites.Line.Count(p => p);
+        int line = ObjectSprites.Line.Count(p => p);
         Assert.InRange(line, 3411 * 0.97, 3411 * 1.03);
-        int middleRow = Enumerable.Range(0, 128).Count(x => Sprites.Line[64 * 128 + x]);
+        int middleRow = Enumerable.Range(0, 128).Count(x => ObjectSprites.Line[64 * 128 + x]);
         Assert.InRange(middleRow, 27, 31);
-        Assert.True(Sprites.Line[10 * 128 + 10] && Sprites.Line[118 * 128 + 118] && !Sprites.Line[10 * 128 + 118], "a \\ diagonal");
-        int gem = Sprites.Gem.Count(p => p);
+        Assert.True(ObjectSprites.Line[10 * 128 + 10] && ObjectSprites.Line[118 * 128 + 118] && !ObjectSprites.Line[10 * 128 + 118], "a \\ diagonal");
+        int gem = ObjectSprites.Gem.Count(p => p);
         Assert.InRange(gem, 2394 * 0.97, 2394 * 1.03);
-        var gemPixels = Enumerable.Range(0, 128 * 128).Where(i => Sprites.Gem[i]).ToArray();
+        var gemPixels = Enumerable.Range(0, 128 * 128).Where(i => ObjectSprites.Gem[i]).ToArray();
         Assert.Equal(29, gemPixels.Min(i => i % 128));
         Assert.Equal(98, gemPixels.Max(i => i % 128));
         Assert.Equal(40, gemPixels.Min(i => i / 128));

@@ -1,3 +1,5 @@
+using Misgen.Envs.Procgen;
+using Misgen.Envs.Maze;
 using Misgen.Envs.Render;
 
 namespace Misgen.Tests.Envs;

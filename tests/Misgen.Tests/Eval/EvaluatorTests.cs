@@ -1,3 +1,4 @@
+using Misgen.Envs.Maze;
 using Misgen.Envs;
 using Misgen.Eval;
 using Misgen.Nn;

@@ -1,3 +1,4 @@
+using Misgen.Envs.Maze;
 namespace Misgen.Envs.Render;
 
 /// <summary>Small RGB24 picture helpers for figures: upscaling, channel views, side-by-side composition.</summary>

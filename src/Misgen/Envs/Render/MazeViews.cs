@@ -1,3 +1,4 @@
+using Misgen.Envs.Maze;
 using Misgen.Media;
 
 namespace Misgen.Envs.Render;

@@ -1,4 +1,4 @@
-namespace Misgen.Envs;
+namespace Misgen.Envs.Maze;
 
 /// <summary>Object colours of the colour-versus-shape study; <see cref="Invisible"/> is only valid for a gem.</summary>
 public enum ObjectColour : byte { Black, Blue, Cyan, Green, Purple, Red, White, Yellow, Invisible }

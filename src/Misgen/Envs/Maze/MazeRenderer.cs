@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
+using Misgen.Envs.Procgen;
 
-namespace Misgen.Envs.Render;
+namespace Misgen.Envs.Maze;
 
 /// <summary>
 /// Draws maze games at one observation size without antialiasing, the procgen way: the world's cells
@@ -50,8 +51,8 @@ public sealed class MazeRenderer
         mouseColours = new byte[cells * 2][];
         for (int cell = 0; cell < cells; cell++)
         {
-            lineOffsets[cell] = MaskOffsets(cell, Sprites.Line);
-            gemOffsets[cell] = MaskOffsets(cell, Sprites.Gem);
+            lineOffsets[cell] = MaskOffsets(cell, ObjectSprites.Line);
+            gemOffsets[cell] = MaskOffsets(cell, ObjectSprites.Gem);
             for (int facing = 0; facing < 2; facing++)
                 (mouseOffsets[cell * 2 + facing], mouseColours[cell * 2 + facing]) = MouseOffsets(cell, facing == 1);
         }

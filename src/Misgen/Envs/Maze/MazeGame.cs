@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Misgen.Envs;
+namespace Misgen.Envs.Maze;
 
 /// <summary>
 /// The colour-versus-shape maze's rules (procgen's maze_pure_yellowline and maze_colorsobjects_duel):

@@ -1,4 +1,4 @@
-namespace Misgen.Envs;
+namespace Misgen.Envs.Procgen;
 
 /// <summary>
 /// The 32-bit Mersenne Twister exactly as C++'s <c>std::mt19937</c>, with procgen's two draws

@@ -1,19 +1,13 @@
-namespace Misgen.Envs.Render;
+namespace Misgen.Envs.Procgen;
 
 /// <summary>
-/// The 128x128 sprites the renderer samples into cells (procgen draws its 128-px item images scaled to the
-/// cell without antialiasing). Drawn procedurally to the shapes and sizes of the originals (ORIGINALS section 2).
-/// Row 0 is the top row.
+/// The 128x128 sprites every procgen maze game shares (the mouse and the wall tile); renderers sample them
+/// into cells the way procgen draws its 128-px images, scaled to the cell without antialiasing. Drawn
+/// procedurally to the look of the originals (docs/ORIGINS.md). Row 0 is the top row.
 /// </summary>
 public static class Sprites
 {
     public const int Size = 128;
-
-    /// <summary>The diagonal line: a thick "\" band, about 29 px wide per row, from near top-left to near bottom-right.</summary>
-    public static bool[] Line { get; } = MakeLine();
-
-    /// <summary>The gem: flat top at y 40, widest at y 58..64, point at y 87; x 29..98.</summary>
-    public static bool[] Gem { get; } = MakeGem();
 
     /// <summary>Mouse facing left, in the lower half: 0 transparent, 1 body, 2 ear/nose, 3 eye, 4 tail.</summary>
     public static byte[] Mouse { get; } = MakeMouse();
@@ -40,32 +34,6 @@ public static class Sprites
                 tile[i + 2] = (byte)Math.Clamp(Math.Round(Palette.Wall.B + shade * 0.7), 0, 255);
             }
         return tile;
-    }
-
-    private static bool[] MakeLine()
-    {
-        var mask = new bool[Size * Size];
-        // 29 px per row around the diagonal x = y, clipped to the 2..125 box: 3,386 px (the original has 3,411).
-        for (int y = 2; y <= 125; y++)
-            for (int x = 2; x <= 125; x++)
-                if (Math.Abs(x - y) <= 14)
-                    mask[y * Size + x] = true;
-        return mask;
-    }
-
-    private static bool[] MakeGem()
-    {
-        var mask = new bool[Size * Size];
-        for (int y = 40; y <= 87; y++)
-        {
-            double half; // half-width around the centre x = 63.5
-            if (y < 58) half = 26 + (35 - 26) * (y - 40) / 18.0;   // facetted crown widening from the flat top
-            else if (y <= 64) half = 35;                            // girdle, the widest rows
-            else half = 35 * (87.5 - y) / 23.5;                      // pavilion narrowing to the point
-            for (int x = 29; x <= 98; x++)
-                if (Math.Abs(x + 0.5 - 64) <= half) mask[y * Size + x] = true;
-        }
-        return mask;
     }
 
     private static byte[] MakeMouse()

@@ -1,6 +1,6 @@
-namespace Misgen.Envs.Render;
+namespace Misgen.Envs.Procgen;
 
-/// <summary>The fixed colours of the maze (ORIGINALS section 2).</summary>
+/// <summary>The fixed colours of the maze (docs/ORIGINS.md).</summary>
 public static class Palette
 {
     public static readonly (byte R, byte G, byte B) Wall = (201, 152, 105);
