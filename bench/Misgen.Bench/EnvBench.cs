@@ -1,13 +1,13 @@
-using Misgen.Envs.Maze;
 using System.Diagnostics;
 using Misgen.Envs;
 
 namespace Misgen.Bench;
 
 /// <summary>
-/// Env throughput (case maze-64): a VecEnv of 64 training mazes (yellow line, textured backgrounds) at 64x64,
-/// random actions from a seeded Rng, every observation rendered every step, auto-reset included.
-/// Reports env steps per second (all envs together).
+/// Env throughput, one case per game of the catalogue (NAME-SIZE, e.g. maze-64: 64 training mazes, yellow
+/// line, textured backgrounds, at 64x64): a VecEnv of 64 envs of the game's bench spec at its default
+/// observation size, random actions from a seeded Rng, every observation rendered every step, auto-reset
+/// included. Reports env steps per second (all envs together).
 /// </summary>
 public static class EnvBench
 {
@@ -15,12 +15,18 @@ public static class EnvBench
 
     public static void Run(BenchOptions options, Action<BenchResult> report)
     {
+        foreach (var game in GameCatalogue.All)
+            Run(EnvSpec.Parse(game.BenchSpec), game.DefaultObservationSize, options, report);
+    }
+
+    public static void Run(EnvSpec spec, int size, BenchOptions options, Action<BenchResult> report)
+    {
+        int actionCount = spec.Game.Actions.Count;
         foreach (int threads in options.Threads)
         {
             // A private pool, so a bench never swaps the shared pool under other running work.
             using var pool = new WorkerPool(threads);
-            var spec = EnvSpec.Parse("maze:yellow-line@textured");
-            using var env = new VecEnv(spec, Envs, LevelSampler.Range(0, 100_000, seed: 1), 64, pool);
+            using var env = new VecEnv(spec, Envs, LevelSampler.Range(0, 100_000, seed: 1), size, pool);
             var rng = new Rng(1);
             var actions = new int[Envs];
             env.Reset();
@@ -29,7 +35,7 @@ public static class EnvBench
             {
                 for (int s = 0; s < count; s++)
                 {
-                    for (int i = 0; i < Envs; i++) actions[i] = rng.NextInt(Actions.Count);
+                    for (int i = 0; i < Envs; i++) actions[i] = rng.NextInt(actionCount);
                     env.Step(actions);
                     var terminated = env.Terminated;
                     var truncated = env.Truncated;
@@ -49,8 +55,9 @@ public static class EnvBench
             }
             double seconds = clock.Elapsed.TotalSeconds;
             double stepsPerSecond = vecSteps * Envs / seconds;
-            report(new BenchResult("env", "maze-64", threads, stepsPerSecond, "steps/s", new Dictionary<string, object>
+            report(new BenchResult("env", $"{spec.Game.Name}-{size}", threads, stepsPerSecond, "steps/s", new Dictionary<string, object>
             {
+                ["spec"] = spec.ToString(),
                 ["envs"] = Envs,
                 ["per_thread"] = Math.Round(stepsPerSecond / threads, 1),
                 ["episodes_per_s"] = Math.Round(episodes / seconds, 1),

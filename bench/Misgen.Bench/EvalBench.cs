@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Misgen.Eval;
 using Misgen.Nn;
+using Misgen.Studies;
 
 namespace Misgen.Bench;
 
@@ -25,7 +26,8 @@ public static class EvalBench
 
     public static void Run(BenchOptions options, Action<BenchResult> report)
     {
-        var setting = SettingCatalogue.Resolve("maze:red-line+yellow-gem@textured;timeout=50");
+        var setting = StudyCatalogue.Resolve("maze:red-line+yellow-gem@textured;timeout=50");
+        int start = StudyCatalogue.For(setting.Env).EvalStartLevel;
         string folder = Directory.CreateTempSubdirectory("misgen-bench-eval-").FullName;
         try
         {
@@ -41,7 +43,7 @@ public static class EvalBench
                     var clock = Stopwatch.StartNew();
                     while (clock.Elapsed.TotalSeconds < options.Seconds)
                     {
-                        var result = new Evaluator(store, new EvalProtocol(100_000, 256, 256))
+                        var result = new Evaluator(store, new EvalProtocol(start, 256, 256))
                             .Evaluate(new EvalAgent(new AgentRecord($"agent-{round++}"), model), setting);
                         samples += result.ForwardSamples;
                         episodes += result.Ran;

@@ -1,4 +1,3 @@
-using Misgen.Envs.Maze;
 using System.Diagnostics;
 using Misgen.Envs;
 using Misgen.Rl;

@@ -12,6 +12,7 @@ internal static class VerbCatalogue
         yield return VersionVerb.Create();
         yield return EnvsVerb.Create();
         yield return RenderVerb.Create();
+        yield return LevelVerb.Create();
         yield return TrainVerb.Create();
         yield return SettingsVerb.Create();
         yield return EvalVerb.Create();

@@ -1,6 +1,6 @@
-using Misgen.Envs.Maze;
 using System.CommandLine;
 using Misgen.Envs;
+using Misgen.Rl;
 
 namespace Misgen.Cli.Verbs;
 
@@ -8,31 +8,33 @@ internal static class EnvsVerb
 {
     public static Command Create()
     {
-        var command = new Command("envs", "List the games, objects, backgrounds and env spec options.");
+        var command = new Command("envs", "List the games, their env spec grammar, options with defaults, outcomes, facts and actions.");
         command.SetAction(_ =>
         {
-            Console.WriteLine("Env spec: GAME:OBJ1[+OBJ2][@BACKGROUND][;key=value...]");
-            Console.WriteLine("  e.g. maze:yellow-line@textured (training), maze:red-line+yellow-gem@black;size=5 (duel)");
+            Console.WriteLine("Env spec: GAME[:BODY][;key=value...]   (options only where they differ from the default)");
+            foreach (var game in GameCatalogue.All)
+            {
+                Console.WriteLine();
+                Console.WriteLine($"{game.Name}{(game.BodyGrammar.Length > 0 ? ":" + game.BodyGrammar : "")}");
+                Console.WriteLine($"  {game.Summary}");
+                Console.WriteLine($"  e.g. {string.Join(", ", game.Examples)}");
+                foreach (string note in game.Notes) Console.WriteLine($"  {note}");
+                if (game.Options.Count > 0)
+                {
+                    Console.WriteLine("  options:");
+                    foreach (var o in game.Options)
+                        Console.WriteLine($"    {o.Key + "=N",-12} {o.Help}; valid: {o.Valid} (default {o.Default})");
+                }
+                Console.WriteLine($"  outcomes: {string.Join(", ", game.Outcomes.Select(o => $"{o.Code} {o.Name}" + (o.IsSuccess ? " (success)" : o.IsTimeout ? " (truncated)" : "")))}");
+                if (game.Facts.Count > 0) Console.WriteLine($"  facts per episode: {string.Join(", ", game.Facts)}");
+                Console.WriteLine($"  observation: {game.DefaultObservationSize}x{game.DefaultObservationSize}x{game.ObservationChannels} ({string.Join(", ", game.ChannelNames)})");
+                Console.WriteLine($"  actions: {game.Actions.Count}: {string.Join("  ", game.Actions.Groups.Select(g => $"{g.Name} {string.Join(",", g.Actions)}"))}");
+                Console.WriteLine($"  level grid (misgen level): {string.Join("  ", game.Legend.Select(l => $"{l.Key} {l.Value}"))}");
+                if (game.Presets.Count > 0)
+                    Console.WriteLine($"  presets: {string.Join("; ", game.Presets.Select(p => $"{p.Name} ({p.Description})"))}");
+            }
             Console.WriteLine();
-            Console.WriteLine("Games:");
-            Console.WriteLine("  maze   colour-versus-shape maze (procgen Maze II). One object: training game, reaching it gives +10.");
-            Console.WriteLine("         Two objects: duel, obj1 +10, obj2 -10; either ends the episode. Agent starts bottom-left.");
-            Console.WriteLine();
-            Console.WriteLine("Objects (COLOUR-SHAPE):");
-            Console.WriteLine($"  colours: {string.Join(", ", MazeObject.PureColours.Select(c => c.ToString().ToLowerInvariant()))}");
-            Console.WriteLine("  shapes:  line (thick diagonal band), gem");
-            Console.WriteLine("  also:    invisible-gem (not drawn, still rewarding)");
-            Console.WriteLine();
-            Console.WriteLine("Backgrounds:");
-            Console.WriteLine("  black     (default) pure black");
-            Console.WriteLine("  grey      grey 127");
-            Console.WriteLine($"  textured  one of nine generated textures, chosen by the level seed: {string.Join(", ", Misgen.Envs.Procgen.Textures.Names)}");
-            Console.WriteLine();
-            Console.WriteLine("Options:");
-            Console.WriteLine($"  size=N     world size in cells, odd 3..25 (default {EnvSpec.DefaultWorldSize})");
-            Console.WriteLine($"  timeout=N  steps before the episode is truncated, 1..{EnvSpec.MaxTimeout} (default {EnvSpec.DefaultTimeout})");
-            Console.WriteLine();
-            Console.WriteLine("Actions: 15 (procgen): left 0,1,2  down 3  up 5  right 6,7,8  noop 4,9..14");
+            Console.WriteLine($"Standard presets for every game: {string.Join(", ", PpoConfig.PresetNames)}");
             return Cli.Done;
         });
         return command;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Misgen.Eval;
+using Misgen.Studies;
 
 namespace Misgen.Cli.Verbs;
 
@@ -23,8 +24,8 @@ internal static class EvalVerb
             Description = "Evaluate every setting of this training condition (see misgen settings)",
         };
         var output = new Option<string>("--out") { Description = "The results database to add to", DefaultValueFactory = _ => "results.db" };
-        var levels = new Option<int>("--levels") { Description = "Levels per setting, one episode each", DefaultValueFactory = _ => 1000 };
-        var start = new Option<int>("--start-level") { Description = "First level seed", DefaultValueFactory = _ => 100_000 };
+        var levels = new Option<int?>("--levels") { Description = "Levels per setting, one episode each (default: the study's, 1000)" };
+        var start = new Option<int?>("--start-level") { Description = "First level seed (default: the study's first evaluation level, 100000 for the procgen studies)" };
         var batch = new Option<int>("--batch") { Description = "Levels played side by side (one forward pass per step)", DefaultValueFactory = _ => 256 };
         var threads = new Option<int?>("--threads") { Description = "Threads (default: all cores)" };
         var command = new Command("eval",
@@ -35,8 +36,8 @@ internal static class EvalVerb
         command.SetAction(parseResult =>
         {
             var chosen = new List<Setting>();
-            if (parseResult.GetValue(condition) is { } c) chosen.AddRange(SettingCatalogue.Condition(c).Settings);
-            foreach (string spec in parseResult.GetValue(settings) ?? []) chosen.Add(SettingCatalogue.Resolve(spec));
+            if (parseResult.GetValue(condition) is { } c) chosen.AddRange(StudyCatalogue.Condition(c).Settings);
+            foreach (string spec in parseResult.GetValue(settings) ?? []) chosen.Add(StudyCatalogue.Resolve(spec));
             if (chosen.Count == 0)
                 throw new MisgenInputException("no settings: give --setting SPEC (repeatable) or --condition SPEC; 'misgen settings' lists them");
             chosen = chosen.DistinctBy(s => s.Spec).ToList();
@@ -46,7 +47,12 @@ internal static class EvalVerb
                 if (threadCount < 1 || threadCount > 256) throw new MisgenInputException($"--threads {threadCount} is invalid; valid: 1..256");
                 WorkerPool.ConfigureShared(threadCount);
             }
-            var protocol = new EvalProtocol(parseResult.GetValue(start), parseResult.GetValue(levels), parseResult.GetValue(batch));
+            var studies = chosen.Select(s => StudyCatalogue.For(s.Env)).Distinct().ToList();
+            if ((parseResult.GetValue(start) is null || parseResult.GetValue(levels) is null)
+                && studies.Select(m => (m.EvalStartLevel, m.EvalLevels)).Distinct().Count() > 1)
+                throw new MisgenInputException($"the settings belong to studies with different evaluation levels ({string.Join(", ", studies)}); give --start-level and --levels");
+            var protocol = new EvalProtocol(parseResult.GetValue(start) ?? studies[0].EvalStartLevel, parseResult.GetValue(levels) ?? studies[0].EvalLevels,
+                parseResult.GetValue(batch));
 
             using var interruption = new Interruption("stopping after this batch of episodes");
             using var store = ResultsStore.Open(parseResult.GetValue(output)!);
@@ -62,18 +68,14 @@ internal static class EvalVerb
             Console.WriteLine($"evaluating {directories.Count} agent(s) on {chosen.Count} setting(s), {protocol.Levels} levels from {protocol.StartLevel}, into {store.Path}");
             var clock = System.Diagnostics.Stopwatch.StartNew();
             long ran = 0, samples = 0;
-            for (int a = 0; a < directories.Count; a++)
+            var loaded = directories.Select(AgentDirectory.Load).ToList();
+            evaluator.EvaluateAll(loaded, chosen, result =>
             {
-                var agent = AgentDirectory.Load(directories[a]);
-                foreach (var setting in chosen)
-                {
-                    var result = evaluator.Evaluate(agent, setting, interruption.Token);
-                    ran += result.Ran;
-                    samples += result.ForwardSamples;
-                    string note = result.AlreadyStored > 0 ? $" ({result.AlreadyStored} already stored)" : "";
-                    Console.WriteLine($"[{a + 1}/{directories.Count}] {result.Agent} on {result.Setting}: {result.Ran} episodes in {result.Elapsed.TotalSeconds:F1} s{note}");
-                }
-            }
+                ran += result.Ran;
+                samples += result.ForwardSamples;
+                string note = result.AlreadyStored > 0 ? $" ({result.AlreadyStored} already stored)" : "";
+                Console.WriteLine($"{result.Agent} on {result.Setting}: {result.Ran} episodes in {result.Elapsed.TotalSeconds:F1} s{note}");
+            }, cancel: interruption.Token);
             double seconds = Math.Max(1e-3, clock.Elapsed.TotalSeconds);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"done: {ran} new episodes in {seconds:F1} s ({ran / seconds:F0} episodes/s, {samples / seconds:F0} forward samples/s); {store.EpisodeCount()} in {store.Path}"));

@@ -1,7 +1,6 @@
-using Misgen.Envs.Maze;
 using System.CommandLine;
 using Misgen.Envs;
-using Misgen.Envs.Render;
+using Misgen.Media;
 
 namespace Misgen.Cli.Verbs;
 
@@ -11,7 +10,7 @@ internal static class RenderVerb
     {
         var specs = new Argument<string[]>("spec")
         {
-            Description = "Env spec(s), e.g. maze:yellow-line@textured or maze:red-line+yellow-gem@black; several specs make rows",
+            Description = "Env spec(s) of any game, e.g. maze:yellow-line@textured or maze:red-line+yellow-gem@black; several specs make rows",
             Arity = ArgumentArity.OneOrMore,
         };
         var levels = new Option<int[]>("--level")
@@ -20,20 +19,22 @@ internal static class RenderVerb
             DefaultValueFactory = _ => [0],
             AllowMultipleArgumentsPerToken = true,
         };
-        var view = new Option<string>("--view") { Description = "agent (the observation, upscaled), human (512x512) or channels (agent view + its R, G, B as grey)", DefaultValueFactory = _ => "agent" };
+        var view = new Option<string>("--view") { Description = "agent (the observation, upscaled), human (the game's 512x512 view) or channels (agent view + each observation channel as grey)", DefaultValueFactory = _ => "agent" };
         var scale = new Option<int>("--scale") { Description = "Nearest-neighbour upscale of the agent and channels views", DefaultValueFactory = _ => 6 };
-        var size = new Option<int>("--size") { Description = "Observation size S of the agent view (S x S pixels)", DefaultValueFactory = _ => 64 };
+        var size = new Option<int>("--size") { Description = "Observation size S of the agent view (S x S pixels; default: the game's, 64 for procgen games)", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "PNG file to write", Required = true };
         var command = new Command("render", "Draw the first frame of levels as a PNG (rows: specs, columns: levels).") { specs, levels, view, scale, size, output };
         command.SetAction(parseResult =>
         {
             var envSpecs = parseResult.GetValue(specs)!.Select(EnvSpec.Parse).ToArray();
-            var kind = MazeViews.Parse(parseResult.GetValue(view)!);
+            var kind = GameViews.Parse(parseResult.GetValue(view)!);
             int[] seeds = parseResult.GetValue(levels)!;
             foreach (int seed in seeds)
                 if (seed < 0) throw new MisgenInputException($"level seed {seed} is invalid; valid: 0..{int.MaxValue}");
+            int sizeValue = parseResult.GetValue(size);
+            if (sizeValue < 0) throw new MisgenInputException($"--size {sizeValue} is invalid; valid: 0 (the game's default) or a size the game can draw");
             string path = parseResult.GetValue(output)!;
-            MazeViews.Write(path, envSpecs, seeds, kind, parseResult.GetValue(size), parseResult.GetValue(scale));
+            GameViews.Write(path, envSpecs, seeds, kind, sizeValue, parseResult.GetValue(scale));
             Console.WriteLine($"wrote {path}");
             return Cli.Done;
         });

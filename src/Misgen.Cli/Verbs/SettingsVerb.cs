@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using Misgen.Eval;
+using Misgen.Studies;
 
 namespace Misgen.Cli.Verbs;
 
@@ -13,14 +13,14 @@ internal static class SettingsVerb
             Description = "Only the settings of this training condition, e.g. maze:yellow-line@textured",
         };
         var json = new Option<bool>("--json") { Description = "One JSON object per setting instead of a table" };
-        var command = new Command("settings", "List the study's test settings (obj1 vs obj2), grouped by training condition.")
+        var command = new Command("settings", "List the published studies' test settings, grouped by training condition.")
         {
             condition, json,
         };
         command.SetAction(parseResult =>
         {
             string? wanted = parseResult.GetValue(condition);
-            var conditions = wanted is null ? SettingCatalogue.Conditions : [SettingCatalogue.Condition(wanted)];
+            var conditions = wanted is null ? StudyCatalogue.Conditions.ToList() : [StudyCatalogue.Condition(wanted)];
             if (parseResult.GetValue(json))
             {
                 foreach (var c in conditions)

@@ -1,8 +1,8 @@
-using Misgen.Envs.Maze;
 using System.CommandLine;
 using System.Globalization;
 using Misgen.Envs;
 using Misgen.Rl;
+using Misgen.Studies;
 using Spectre.Console;
 
 namespace Misgen.Cli.Verbs;
@@ -13,14 +13,14 @@ internal static class TrainVerb
     {
         var spec = new Argument<string>("spec") { Description = "Env spec to train on, e.g. maze:yellow-line@black or maze:yellow-line@textured." };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the agent: weights, actions, minibatch order and level order.", DefaultValueFactory = _ => 0 };
-        var preset = new Option<string>("--preset") { Description = $"Hyperparameter preset: {string.Join(", ", PpoConfig.PresetNames)} (paper = the original recipe, fast = tuned for minutes on a CPU, smoke = seconds, for tests).", DefaultValueFactory = _ => "fast" };
+        var preset = new Option<string>("--preset") { Description = $"Hyperparameter preset: {string.Join(", ", PpoConfig.PresetNames)} (paper = the original recipe, fast = tuned for minutes on a CPU, smoke = seconds, for tests), or one of the game's own (misgen envs lists them).", DefaultValueFactory = _ => "fast" };
         var output = new Option<string?>("--out") { Description = "Agent directory (default agents/<spec>-s<seed>)." };
         var threads = new Option<int>("--threads") { Description = "Worker threads (default: all cores). Results do not depend on it.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var resume = new Option<bool>("--resume") { Description = "Continue from the last checkpoint in --out (an error if there is none). Rerunning the same command also continues." };
         var force = new Option<bool>("--force") { Description = "Replace an agent directory that holds a different recipe, or start over." };
         var set = new Option<string[]>("--set") { Description = "Override a hyperparameter, key=value (repeatable), e.g. --set total_steps=2e6 --set ent_coef=0.005. Keys: " + string.Join(", ", PpoConfig.Keys) + ".", AllowMultipleArgumentsPerToken = false };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Checkpoint every N updates (always after the last).", DefaultValueFactory = _ => 10 };
-        var check = new Option<bool>("--check") { Description = "After training, play one episode on each held-out level 100000..100999 and print success rate and mean steps." };
+        var check = new Option<bool>("--check") { Description = "After training, play one episode on each of the study's evaluation levels (100000..100999 for the procgen studies) and print success rate and mean steps." };
 
         var command = new Command("train", "Train one PPO agent into an agent directory (agent.yaml, model.safetensors, checkpoints/, train.csv).")
         {
@@ -34,11 +34,9 @@ internal static class TrainVerb
 
             var envSpec = EnvSpec.Parse(parse.GetValue(spec)!);
             string presetName = parse.GetValue(preset)!;
-            var config = PpoConfig.Preset(presetName, textured: envSpec.Background == Background.Textured);
-            foreach (var assignment in parse.GetValue(set) ?? []) config.Set(assignment);
-            config.Validate();
             ulong seedValue = parse.GetValue(seed);
-            var manifest = new AgentManifest { Spec = envSpec.ToString(), Preset = presetName, Seed = seedValue, Config = config };
+            var manifest = Recipe.Manifest(envSpec, presetName, seedValue, parse.GetValue(set) ?? []);
+            var config = manifest.Config;
             string dir = parse.GetValue(output) ?? AgentTraining.DefaultDir(manifest.Spec, seedValue);
 
             using var interruption = new Interruption("stopping after this update");
@@ -57,8 +55,9 @@ internal static class TrainVerb
                 Console.WriteLine($"done: {result.CompletedUpdates} updates, {result.Timesteps:N0} steps in {result.WallSeconds:F0} s -> {Path.Combine(dir, AgentTraining.ModelFile)}");
             if (parse.GetValue(check))
             {
-                var heldOut = HeldOutCheck.Run(dir);
-                Console.WriteLine($"held-out levels {HeldOutCheck.DefaultStart}..{HeldOutCheck.DefaultStart + heldOut.Levels - 1}: " +
+                var study = StudyCatalogue.For(envSpec);
+                var heldOut = HeldOutCheck.Run(dir, start: study.EvalStartLevel, count: study.EvalLevels);
+                Console.WriteLine($"held-out levels {study.EvalStartLevel}..{study.EvalStartLevel + heldOut.Levels - 1}: " +
                                   $"success {heldOut.SuccessRate:P1}, mean steps {heldOut.MeanSteps:F2}, timeouts {heldOut.Timeouts} ({heldOut.Seconds:F1} s)");
             }
             return Cli.Done;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Misgen.Eval;
+using Misgen.Studies;
 
 namespace Misgen.Cli.Verbs;
 
@@ -9,7 +10,7 @@ internal static class VideoVerb
     {
         var agent = new Argument<string>("agent") { Description = "Agent directory (with model.safetensors)" };
         var setting = new Argument<string>("setting") { Description = "Env spec to play, e.g. maze:red-line+yellow-gem@textured" };
-        var level = new Option<int>("--level") { Description = "Level seed (the same episode misgen eval ran on it)", DefaultValueFactory = _ => 100_000 };
+        var level = new Option<int?>("--level") { Description = "Level seed (the same episode misgen eval ran on it; default: the study's first evaluation level, 100000)" };
         var frames = new Option<int>("--frames") { Description = "At most this many frames", DefaultValueFactory = _ => 100 };
         var scale = new Option<int>("--scale") { Description = "Nearest-neighbour upscale factor", DefaultValueFactory = _ => 6 };
         var channels = new Option<bool>("--channels") { Description = "Show the R, G and B channels beside the image" };
@@ -24,12 +25,13 @@ internal static class VideoVerb
             if (frameLimit < 1) throw new MisgenInputException($"--frames {frameLimit} is invalid; valid: 1 or more");
             if (factor < 1 || factor > 32) throw new MisgenInputException($"--scale {factor} is invalid; valid: 1..32");
             var loaded = AgentDirectory.Load(parseResult.GetValue(agent)!);
-            var s = SettingCatalogue.Resolve(parseResult.GetValue(setting)!);
-            var (recorded, episode) = EpisodeRecorder.Record(loaded.Model, loaded.Record.Name, s, parseResult.GetValue(level), frameLimit);
+            var s = StudyCatalogue.Resolve(parseResult.GetValue(setting)!);
+            int levelSeed = parseResult.GetValue(level) ?? StudyCatalogue.For(s.Env).EvalStartLevel;
+            var (recorded, episode) = EpisodeRecorder.Record(loaded.Model, loaded.Record.Name, s, levelSeed, frameLimit);
             byte[] gif = EpisodeRecorder.Gif(recorded, loaded.Model.Config.InputSize, factor, parseResult.GetValue(channels));
             string path = Path.GetFullPath(parseResult.GetValue(output)!);
             AtomicFile.WriteAllBytes(path, gif);
-            Console.WriteLine($"wrote {path}: {recorded.Count} frames; the episode ended with {OutcomeNames.Name(episode.Outcome)} after {episode.Steps} steps");
+            Console.WriteLine($"wrote {path}: {recorded.Count} frames; the episode ended with {s.Env.Game.OutcomeName(episode.Outcome)} after {episode.Steps} steps");
             return Cli.Done;
         });
         return command;

@@ -1,5 +1,3 @@
-using Misgen.Envs.Maze;
-using Misgen.Envs;
 using Misgen.Eval;
 
 namespace Misgen.Analysis;
@@ -20,7 +18,7 @@ public static class OutlierVideos
         if (reason is null) level = store.FindLevel(request.Agent.Name, request.Setting.Spec, null, longest: false);
         else if (reason.Feature.Metric == Feature.Preference)
         {
-            var outcome = reason.Value >= reason.Median ? Outcome.Obj1 : Outcome.Obj2;
+            byte outcome = reason.Value >= reason.Median ? Metrics.Obj1Outcome : Metrics.Obj2Outcome;
             level = store.FindLevel(request.Agent.Name, request.Setting.Spec, outcome, longest: false);
         }
         else level = store.FindLevel(request.Agent.Name, request.Setting.Spec, null, longest: reason.Value > reason.Median);

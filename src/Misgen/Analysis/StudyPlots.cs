@@ -30,8 +30,10 @@ public static class StudyPlots
             var (low, high) = m.PreferenceInterval;
             return new PlotPoint(m.Capability, m.Preference, Hover(m), low, high);
         }), colour: "#3b6ea5");
-        plot.YAxisIcon(1, (x, y) => ObjectIcon.Draw(setting.Obj1, x, y));
-        if (setting.Obj2 is not null) plot.YAxisIcon(0, (x, y) => ObjectIcon.Draw(setting.Obj2, x, y));
+        if (SettingIcons.Draw(setting, setting.Obj1, 0, 0) is not null)
+            plot.YAxisIcon(1, (x, y) => SettingIcons.Draw(setting, setting.Obj1, x, y)!);
+        if (SettingIcons.Draw(setting, setting.Obj2, 0, 0) is not null)
+            plot.YAxisIcon(0, (x, y) => SettingIcons.Draw(setting, setting.Obj2, x, y)!);
         return plot.Render();
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Misgen.Eval;
+using Misgen.Studies;
 using static Misgen.Analysis.StudyPlots;
 
 namespace Misgen.Analysis;
@@ -98,7 +99,7 @@ public static class StudyReport
         foreach (var s in settings)
         {
             int n = p.AgentsPerSetting.GetValueOrDefault(s.Spec);
-            html.Append($"<tr><td><code>{H(s.Spec)}</code></td><td>{ObjectIcon.Inline(s.Obj1)}</td><td>{(s.Obj2 is null ? "" : ObjectIcon.Inline(s.Obj2))}</td><td class=\"num\">{n}</td></tr>");
+            html.Append($"<tr><td><code>{H(s.Spec)}</code></td><td>{SettingIcons.Inline(s, s.Obj1)}</td><td>{SettingIcons.Inline(s, s.Obj2)}</td><td class=\"num\">{n}</td></tr>");
         }
         html.Append("</tbody></table></div></div></section>");
     }
@@ -124,7 +125,7 @@ public static class StudyReport
             .Append("\"></span> obj2) and mean steps below. Outlier rows are marked ●.</p><div class=\"scroll\"><table class=\"matrix\"><thead><tr><th>agent</th>");
         foreach (var s in settings)
         {
-            html.Append($"<th title=\"{H(s.Spec)}\">{ObjectIcon.Inline(s.Obj1, 16)}<br>{(s.Obj2 is null ? "" : ObjectIcon.Inline(s.Obj2, 16))}</th>");
+            html.Append($"<th title=\"{H(s.Spec)}\">{SettingIcons.Inline(s, s.Obj1, 16)}<br>{SettingIcons.Inline(s, s.Obj2, 16)}</th>");
         }
         html.Append("</tr></thead><tbody>");
         var lookup = data.Metrics.ToDictionary(m => (m.Agent, m.Setting));
@@ -169,13 +170,8 @@ public static class StudyReport
     /// <summary>The study's example pair when both were evaluated, else the pair of settings shared by most agents with the most spread.</summary>
     public static (string X, string Y)? PickRegressionPair(IReadOnlyList<Setting> settings, IReadOnlyList<Metrics> metrics)
     {
-        string[][] preferred =
-        [
-            ["maze:green-line+yellow-gem@textured", "maze:red-line+yellow-gem@textured"],
-            ["maze:red-line+green-line@textured", "maze:red-line+yellow-gem@textured"],
-        ];
-        foreach (var p in preferred)
-            if (Shared(p[0], p[1]) >= 3) return (p[0], p[1]);
+        foreach (var (px, py) in StudyCatalogue.All.SelectMany(m => m.RegressionPairs))
+            if (Shared(px, py) >= 3) return (px, py);
         (string, string)? best = null;
         double bestScore = -1;
         var candidates = settings.Take(24).ToList();
@@ -236,9 +232,9 @@ public static class StudyReport
             {
                 var s = new Setting(r.Feature.Setting, null);
                 string what = r.Feature.Metric == Feature.Preference
-                    ? $"preference for {H(s.Obj1)} {F(r.Value, 2)} (median {F(r.Median, 2)})"
+                    ? $"preference for {H(s.Obj1 ?? "obj1")} {F(r.Value, 2)} (median {F(r.Median, 2)})"
                     : $"mean steps {F(r.Value, 1)} (median {F(r.Median, 1)})";
-                html.Append($"<li>{ObjectIcon.Inline(s.Obj1, 14)}{(s.Obj2 is null ? "" : " vs " + ObjectIcon.Inline(s.Obj2, 14))} {what}, z = {F(r.RobustZ, 1)}</li>");
+                html.Append($"<li>{SettingIcons.Inline(s, s.Obj1, 14)}{(s.Obj2 is null ? "" : " vs " + SettingIcons.Inline(s, s.Obj2, 14))} {what}, z = {F(r.RobustZ, 1)}</li>");
             }
             html.Append("</ul></article>");
         }

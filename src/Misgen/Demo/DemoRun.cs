@@ -1,9 +1,9 @@
-using Misgen.Envs.Maze;
 using System.Globalization;
 using Misgen.Analysis;
 using Misgen.Envs;
 using Misgen.Eval;
 using Misgen.Rl;
+using Misgen.Studies;
 
 namespace Misgen.Demo;
 
@@ -29,12 +29,11 @@ public static class DemoRun
     {
         if (options.Agents < 1) throw new MisgenInputException($"--agents {options.Agents} is invalid; valid: 1 or more");
         if (options.Threads < 1) throw new MisgenInputException($"--threads {options.Threads} is invalid; valid: 1 or more");
-        var condition = SettingCatalogue.Condition(EnvSpec.Parse(options.Condition).ToString());
+        var condition = StudyCatalogue.Condition(options.Condition);
         var spec = EnvSpec.Parse(condition.Spec);
-        var config = PpoConfig.Preset(options.Preset, textured: spec.Background == Background.Textured);
-        if (options.Preset == "fast") config.TotalSteps = FastTotalSteps;
-        foreach (string pair in options.Overrides) config.Set(pair);
-        config.Validate();
+        var study = StudyCatalogue.For(spec);
+        IReadOnlyList<string> overrides = [.. options.Preset == "fast" ? [$"total_steps={FastTotalSteps}"] : Array.Empty<string>(), .. options.Overrides];
+        var config = Recipe.Manifest(spec, options.Preset, 1, overrides).Config; // validated before anything is written
 
         string outDir = Path.GetFullPath(options.OutDir);
         Directory.CreateDirectory(outDir);
@@ -42,7 +41,7 @@ public static class DemoRun
         log(string.Create(CultureInfo.InvariantCulture,
             $"demo: {options.Agents} agents, preset {options.Preset} ({config.TotalSteps:N0} steps each), on {condition.Spec}; output in {outDir}"));
 
-        var agentDirs = TrainAll(options, spec, config, outDir, log, clock, cancel);
+        var agentDirs = TrainAll(options, spec, overrides, config, outDir, log, clock, cancel);
         log(string.Create(CultureInfo.InvariantCulture, $"training done at {clock.Elapsed.TotalMinutes:F1} min"));
 
         var settings = condition.Settings
@@ -52,34 +51,42 @@ public static class DemoRun
         using (var store = ResultsStore.Open(dbPath))
         {
             WorkerPool.ConfigureShared(options.Threads);
-            var evaluator = new Evaluator(store, new EvalProtocol(100_000, options.Levels, 256));
+            var evaluator = new Evaluator(store, new EvalProtocol(study.EvalStartLevel, options.Levels, 256));
+            var agents = agentDirs.Select(AgentDirectory.Load).ToList();
             double slowestSetting = 0;
-            for (int k = 0; k < settings.Count; k++)
+            var settingClock = System.Diagnostics.Stopwatch.StartNew();
+            int ran = 0, stored = 0, current = -1;
+            void Finish()
             {
-                var setting = settings[k];
-                bool headline = HeadlineRank(setting.Spec) < HeadlineObjects.Count;
-                if (!headline && clock.Elapsed.TotalSeconds + slowestSetting > options.Budget.TotalSeconds * 0.95)
-                {
-                    log($"  time budget reached: {settings.Count - k} more settings of {condition.Spec} not evaluated " +
-                        "(rerun with a larger --minutes, or use misgen eval)");
-                    break;
-                }
-                var settingClock = System.Diagnostics.Stopwatch.StartNew();
-                int ran = 0, stored = 0;
-                foreach (string dir in agentDirs)
-                {
-                    var result = evaluator.Evaluate(AgentDirectory.Load(dir), setting, cancel);
-                    ran += result.Ran;
-                    stored += result.AlreadyStored;
-                }
+                if (current < 0) return;
+                var setting = settings[current];
                 slowestSetting = Math.Max(slowestSetting, settingClock.Elapsed.TotalSeconds);
                 var preferences = store.Metrics().Where(m => m.Setting == setting.Spec)
                     .Select(m => double.IsNaN(m.Preference) ? "-" : m.Preference.ToString("F2", CultureInfo.InvariantCulture));
                 string note = ran == 0 && stored > 0 ? " (already stored)" : "";
                 log(string.Create(CultureInfo.InvariantCulture,
-                    $"  eval [{k + 1}/{settings.Count}] {setting.Spec}: {ran} episodes in {settingClock.Elapsed.TotalSeconds:F1} s{note}; " +
-                    $"preference for {setting.Obj1} per agent: {string.Join(" ", preferences)}"));
+                    $"  eval [{current + 1}/{settings.Count}] {setting.Spec}: {ran} episodes in {settingClock.Elapsed.TotalSeconds:F1} s{note}; " +
+                    $"preference for {setting.Obj1 ?? "obj1"} per agent: {string.Join(" ", preferences)}"));
             }
+            evaluator.EvaluateAll(agents, settings,
+                done: result => { ran += result.Ran; stored += result.AlreadyStored; },
+                startSetting: (k, setting) =>
+                {
+                    Finish();
+                    bool headline = HeadlineRank(setting.Spec) < HeadlineObjects.Count;
+                    if (!headline && clock.Elapsed.TotalSeconds + slowestSetting > options.Budget.TotalSeconds * 0.95)
+                    {
+                        log($"  time budget reached: {settings.Count - k} more settings of {condition.Spec} not evaluated " +
+                            "(rerun with a larger --minutes, or use misgen eval)");
+                        current = -1;
+                        return false;
+                    }
+                    (current, ran, stored) = (k, 0, 0);
+                    settingClock.Restart();
+                    return true;
+                },
+                cancel: cancel);
+            Finish();
             log(string.Create(CultureInfo.InvariantCulture, $"evaluation done at {clock.Elapsed.TotalMinutes:F1} min"));
 
             string reportPath = Path.Combine(outDir, "report.html");
@@ -102,7 +109,7 @@ public static class DemoRun
 
     // Agents train side by side, one thread each: for many small agents that uses the cores better
     // than one agent on all of them, and the weights do not depend on the thread count.
-    private static List<string> TrainAll(DemoOptions options, EnvSpec spec, PpoConfig config, string outDir,
+    private static List<string> TrainAll(DemoOptions options, EnvSpec spec, IReadOnlyList<string> overrides, PpoConfig config, string outDir,
         Action<string> log, System.Diagnostics.Stopwatch clock, CancellationToken cancel)
     {
         var dirs = Enumerable.Range(1, options.Agents)
@@ -125,7 +132,7 @@ public static class DemoRun
             {
                 ulong seed = (ulong)(i + 1);
                 string name = Path.GetFileName(dirs[i]);
-                var manifest = new AgentManifest { Spec = spec.ToString(), Preset = options.Preset, Seed = seed, Config = config.Clone() };
+                var manifest = Recipe.Manifest(spec, options.Preset, seed, overrides);
                 var lastPrint = DateTime.MinValue;
                 try
                 {

@@ -23,7 +23,7 @@ public static class AgentDirectory
         var found = new SortedSet<string>(StringComparer.Ordinal);
         foreach (string path in paths)
         {
-            string full = Path.GetFullPath(path);
+            string full = FullPath(path);
             if (File.Exists(full) && Path.GetFileName(full) == ModelFile) full = Path.GetDirectoryName(full)!;
             if (!Directory.Exists(full)) throw new MisgenInputException($"agent directory '{path}' does not exist");
             if (IsAgent(full)) { found.Add(full); continue; }
@@ -37,17 +37,29 @@ public static class AgentDirectory
     /// <summary>The agent's results.db record, from agent.yaml when present.</summary>
     public static AgentRecord Record(string directory)
     {
-        string full = Path.GetFullPath(directory);
+        string full = FullPath(directory);
         var yaml = ReadTopLevel(Path.Combine(full, "agent.yaml"));
         long? seed = yaml.TryGetValue("seed", out string? s) && long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) ? v : null;
         string? env = yaml.GetValueOrDefault("env") ?? yaml.GetValueOrDefault("env_spec") ?? yaml.GetValueOrDefault("spec");
         string trainCsv = Path.Combine(full, "train.csv");
-        return new AgentRecord(Path.GetFileName(full), full, env, yaml.GetValueOrDefault("preset"), seed, File.Exists(trainCsv) ? trainCsv : null);
+        string model = Path.Combine(full, ModelFile);
+        return new AgentRecord(Path.GetFileName(full), full, env, yaml.GetValueOrDefault("preset"), seed, File.Exists(trainCsv) ? trainCsv : null,
+            File.Exists(model) ? Sha256Of(model) : null);
+    }
+
+    /// <summary>The full path without a trailing separator, so "agents/s1/" is named "s1" like "agents/s1".</summary>
+    public static string FullPath(string directory) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
+
+    /// <summary>Lower-case hex SHA-256 of a file.</summary>
+    public static string Sha256Of(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
     }
 
     public static EvalAgent Load(string directory)
     {
-        string full = Path.GetFullPath(directory);
+        string full = FullPath(directory);
         if (!IsAgent(full)) throw new MisgenInputException($"'{directory}' has no {ModelFile}; train an agent first (misgen train)");
         return new EvalAgent(Record(full), Safetensors.Load(Path.Combine(full, ModelFile)));
     }

@@ -1,8 +1,7 @@
-using Misgen.Envs.Maze;
 using Misgen.Envs;
-using Misgen.Envs.Render;
 using Misgen.Media;
 using Misgen.Nn;
+using Misgen.Rl;
 
 namespace Misgen.Eval;
 
@@ -13,26 +12,26 @@ namespace Misgen.Eval;
 public static class EpisodeRecorder
 {
     /// <summary>The agent-view frames (first frame before any action), at most <paramref name="maxFrames"/>, and the episode.</summary>
-    public static (List<byte[]> Frames, Episode Episode) Record(ImpalaCnn model, string agentName, Setting setting, int levelSeed, int maxFrames = 100)
+    public static (List<byte[]> Frames, Episode Episode) Record(IPolicy model, string agentName, Setting setting, int levelSeed, int maxFrames = 100)
     {
-        int size = model.Config.InputSize;
-        var renderer = MazeRenderer.For(setting.Env.WorldSize, size);
-        var game = new MazeGame(setting.Env);
-        game.Reset(levelSeed);
-        var rng = ActionSampling.ForEpisode(agentName, setting.Spec, levelSeed);
-        var frame = new byte[renderer.FrameBytes];
-        var logits = new float[model.Config.Actions];
-        var value = new float[1];
+        using var envs = new VecEnv(setting.Env, 1, LevelSampler.Queue([levelSeed]), model.Config.InputSize, new WorkerPool(1));
+        var rollout = PolicyRollout.WithEpisodeStreams(envs, model, level => ActionSampling.ForEpisode(agentName, setting.Spec, level));
         var frames = new List<byte[]>();
+        rollout.Reset();
         while (true)
         {
-            renderer.Draw(game, frame);
-            if (frames.Count < maxFrames) frames.Add(frame.ToArray());
-            if (game.IsDone) break;
-            model.Forward(frame, 1, logits, value);
-            game.Step(Categorical.Sample(logits, rng));
+            // The frame the agent sees; after the last step, the episode's end (the env keeps it once idle).
+            if (frames.Count < maxFrames) frames.Add(envs.Observations.ToArray());
+            if (envs.ActiveCount == 0) break;
+            rollout.Act();
+            rollout.Step();
+            if (envs.Infos[0].IsEpisode)
+            {
+                if (frames.Count < maxFrames) frames.Add(envs.Observations.ToArray());
+                return (frames, Episode.From(envs.Infos[0], setting.Env.Game.Facts.Count));
+            }
         }
-        return (frames, Episode.From(game.Episode));
+        throw new InvalidOperationException("the episode never started");
     }
 
     /// <summary>

@@ -1,13 +1,13 @@
 using Misgen.Envs.Maze;
 using System.Diagnostics;
 using Misgen.Envs;
-using Misgen.Envs.Render;
 using Misgen.Nn;
+using Misgen.Rl;
 
 namespace Misgen.Eval;
 
 /// <summary>An agent ready to evaluate: its record in results.db and its policy network.</summary>
-public sealed record EvalAgent(AgentRecord Record, ImpalaCnn Model);
+public sealed record EvalAgent(AgentRecord Record, IPolicy Model);
 
 /// <summary>Progress of one (agent, setting) evaluation.</summary>
 public readonly record struct EvalProgress(string Agent, string Setting, int Done, int Total, long ForwardSamples, TimeSpan Elapsed);
@@ -17,10 +17,10 @@ public readonly record struct EvalResult(string Agent, string Setting, int Ran, 
 
 /// <summary>
 /// Runs the study's evaluation protocol for agents on settings and stores every episode in
-/// results.db. Up to <see cref="EvalProtocol.BatchSize"/> levels are played side by side; each step
-/// renders every running game, feeds all of them through one forward pass and samples each action
-/// from its own per-episode stream (<see cref="ActionSampling"/>). Levels already in results.db are
-/// skipped, so an interrupted evaluation resumes where it stopped and a rerun adds nothing.
+/// results.db. Up to <see cref="EvalProtocol.BatchSize"/> levels are played side by side through the
+/// rollout core (<see cref="PolicyRollout"/>): each step feeds every running game through one forward pass
+/// and samples each action from its own per-episode stream (<see cref="ActionSampling"/>). Levels already
+/// in results.db are skipped, so an interrupted evaluation resumes where it stopped and a rerun adds nothing.
 /// </summary>
 public sealed class Evaluator
 {
@@ -55,29 +55,12 @@ public sealed class Evaluator
         if (pending.Count == 0) return new EvalResult(agent.Record.Name, setting.Spec, 0, already, 0, clock.Elapsed);
 
         var model = agent.Model;
-        int size = model.Config.InputSize;
-        var renderer = MazeRenderer.For(setting.Env.WorldSize, size);
-        int frameBytes = renderer.FrameBytes, actions = model.Config.Actions;
-        if (actions != Actions.Count) throw new MisgenInputException($"the agent has {actions} actions; the maze has {Actions.Count}");
         int slots = Math.Min(protocol.BatchSize, pending.Count);
-        var games = new MazeGame[slots];
-        var rngs = new Rng?[slots];
-        var levelFrames = new byte[slots * frameBytes];
-        var observations = new byte[slots * frameBytes];
-        var logits = new float[slots * actions];
-        var values = new float[slots];
-        var running = new int[slots]; // slot indices with an episode in progress, in slot order
+        var game = setting.Env.Game;
+        using var envs = new VecEnv(setting.Env, slots, LevelSampler.Queue(pending), model.Config.InputSize);
+        var rollout = PolicyRollout.WithEpisodeStreams(envs, model, level => ActionSampling.ForEpisode(agent.Record.Name, setting.Spec, level));
         var finished = new List<Episode>(protocol.StoreEvery);
-        int total = pending.Count, stored = 0;
-        long samples = 0;
-
-        void Start(int slot)
-        {
-            int level = pending.Dequeue();
-            games[slot].Reset(level);
-            renderer.DrawLevel(games[slot].Level, setting.Env, levelFrames.AsSpan(slot * frameBytes, frameBytes));
-            rngs[slot] = ActionSampling.ForEpisode(agent.Record.Name, setting.Spec, level);
-        }
+        int stored = 0, lastReport = 0;
 
         void Store()
         {
@@ -85,51 +68,23 @@ public sealed class Evaluator
             finished.Clear();
         }
 
-        for (int s = 0; s < slots; s++)
-        {
-            games[s] = new MazeGame(setting.Env);
-            Start(s);
-            running[s] = s;
-        }
-        int runningCount = slots, lastReport = 0;
+        rollout.Reset();
         try
         {
-            while (runningCount > 0)
+            while (envs.ActiveCount > 0)
             {
                 cancel.ThrowIfCancellationRequested();
-                // Gather the running games' observations contiguously: the batch shrinks at the tail.
-                for (int r = 0; r < runningCount; r++)
-                {
-                    int slot = running[r];
-                    var frame = observations.AsSpan(r * frameBytes, frameBytes);
-                    levelFrames.AsSpan(slot * frameBytes, frameBytes).CopyTo(frame);
-                    var game = games[slot];
-                    renderer.DrawAgent(frame, game.AgentX, game.AgentY, game.FacingRight);
-                }
-                model.Forward(observations, runningCount, logits, values);
-                samples += runningCount;
-                int kept = 0;
-                for (int r = 0; r < runningCount; r++)
-                {
-                    int slot = running[r];
-                    var game = games[slot];
-                    int action = Categorical.Sample(logits.AsSpan(r * actions, actions), rngs[slot]!);
-                    var step = game.Step(action);
-                    if (step.Done)
-                    {
-                        finished.Add(Episode.From(game.Episode));
-                        if (pending.Count > 0) Start(slot);
-                        else continue; // the slot retires
-                    }
-                    running[kept++] = slot;
-                }
-                runningCount = kept;
+                rollout.Act();
+                rollout.Step();
+                var infos = envs.Infos;
+                for (int i = 0; i < envs.Count; i++)
+                    if (infos[i].IsEpisode) finished.Add(Episode.From(infos[i], game.Facts.Count));
                 if (finished.Count >= protocol.StoreEvery) Store();
                 int doneNow = stored + finished.Count;
                 if (Progress is not null && doneNow - lastReport >= 100)
                 {
                     lastReport = doneNow;
-                    Progress(new EvalProgress(agent.Record.Name, setting.Spec, already + doneNow, protocol.Levels, samples, clock.Elapsed));
+                    Progress(new EvalProgress(agent.Record.Name, setting.Spec, already + doneNow, protocol.Levels, rollout.ForwardSamples, clock.Elapsed));
                 }
             }
         }
@@ -138,7 +93,28 @@ public sealed class Evaluator
             // Whatever finished is kept, also when interrupted: the rerun starts after it.
             if (finished.Count > 0) Store();
         }
+        long samples = rollout.ForwardSamples;
         Progress?.Invoke(new EvalProgress(agent.Record.Name, setting.Spec, already + stored, protocol.Levels, samples, clock.Elapsed));
         return new EvalResult(agent.Record.Name, setting.Spec, stored, already, samples, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// Every agent on every setting, setting by setting (so the first settings are complete first).
+    /// <paramref name="startSetting"/> may stop before a setting (a time budget); <paramref name="done"/> hears of
+    /// each (agent, setting). Returns the number of settings started.
+    /// </summary>
+    public int EvaluateAll(IReadOnlyList<EvalAgent> agents, IReadOnlyList<Setting> settings, Action<EvalResult>? done = null,
+                           Func<int, Setting, bool>? startSetting = null, CancellationToken cancel = default)
+    {
+        for (int k = 0; k < settings.Count; k++)
+        {
+            if (startSetting is not null && !startSetting(k, settings[k])) return k;
+            foreach (var agent in agents)
+            {
+                var result = Evaluate(agent, settings[k], cancel);
+                done?.Invoke(result);
+            }
+        }
+        return settings.Count;
     }
 }

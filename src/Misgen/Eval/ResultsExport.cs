@@ -4,9 +4,9 @@ using System.Text;
 namespace Misgen.Eval;
 
 /// <summary>
-/// Writes results.db as CSV for pandas: <c>episodes.csv</c> (one row per episode) and
-/// <c>metrics.csv</c> (one row per agent and setting), header row, invariant culture, empty cell for
-/// an undefined value (pandas reads it as NaN).
+/// Writes results.db as CSV for pandas: <c>episodes.csv</c> (one row per episode, outcomes by name, then one
+/// column per fact any stored game reports) and <c>metrics.csv</c> (one row per agent and setting), header
+/// row, invariant culture, empty cell for an undefined or not applicable value (pandas reads it as NaN).
 /// </summary>
 public static class ResultsExport
 {
@@ -21,22 +21,32 @@ public static class ResultsExport
         Directory.CreateDirectory(folder);
         string episodesPath = System.IO.Path.Combine(folder, "episodes.csv");
         string metricsPath = System.IO.Path.Combine(folder, "metrics.csv");
+        var settings = store.Settings();
+        var games = settings.ToDictionary(s => s.Spec, s => s.Env.Game);
+        var factNames = games.Values.SelectMany(g => g.Facts).Distinct().ToList();
         AtomicFile.Write(episodesPath, stream =>
         {
             using var writer = NewWriter(stream);
             writer.Write(EpisodesHeader);
+            foreach (string fact in factNames) writer.Write("," + fact);
             writer.Write('\n');
+            var cells = new string[factNames.Count];
             foreach (var e in store.Episodes())
             {
+                var game = games[e.Setting];
                 writer.Write(Field(e.Agent)); writer.Write(',');
                 writer.Write(Field(e.Setting)); writer.Write(',');
                 writer.Write(e.LevelSeed.ToString(CultureInfo.InvariantCulture)); writer.Write(',');
-                writer.Write(OutcomeNames.Name(e.Outcome)); writer.Write(',');
+                writer.Write(game.OutcomeName(e.Outcome)); writer.Write(',');
                 writer.Write(e.Steps.ToString(CultureInfo.InvariantCulture)); writer.Write(',');
-                writer.Write(Number(e.Return)); writer.Write('\n');
+                writer.Write(Number(e.Return));
+                Array.Fill(cells, "");
+                for (int i = 0; i < e.Facts.Count; i++) cells[factNames.IndexOf(game.Facts[i])] = float.IsFinite(e.Facts[i]) ? e.Facts[i].ToString("R", CultureInfo.InvariantCulture) : "";
+                foreach (string cell in cells) { writer.Write(','); writer.Write(cell); }
+                writer.Write('\n');
             }
         });
-        var conditions = store.Settings().ToDictionary(s => s.Spec, s => s.Condition);
+        var conditions = settings.ToDictionary(s => s.Spec, s => s.Condition);
         AtomicFile.Write(metricsPath, stream =>
         {
             using var writer = NewWriter(stream);

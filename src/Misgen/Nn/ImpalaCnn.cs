@@ -19,7 +19,7 @@ namespace Misgen.Nn;
 /// A training pass keeps about 0.65 MB per 64x64 observation (16/32/32) for the backward pass, so
 /// very large minibatches are best split into chunks whose gradients <see cref="Backward"/> accumulates.
 /// </remarks>
-public sealed unsafe partial class ImpalaCnn
+public sealed unsafe partial class ImpalaCnn : IPolicy
 {
     internal const int MaxParts = 16;
 
@@ -47,10 +47,10 @@ public sealed unsafe partial class ImpalaCnn
     {
         config.Validate();
         Config = config;
-        int size = config.InputSize, cin = 3;
+        int size = config.InputSize, cin = config.Channels;
         int[] widths = [config.Width1, config.Width2, config.Width3];
-        inputPlane = new Plane(size, size, 3, 3);
-        observationBytes = size * size * 3;
+        inputPlane = new Plane(size, size, cin, cin);
+        observationBytes = size * size * cin;
         int packedFloats = 0, gradFloats = 0, slot = 0, argmax = 0;
         Plane inPlane = inputPlane;
         for (int b = 0; b < 3; b++)
@@ -198,12 +198,12 @@ public sealed unsafe partial class ImpalaCnn
     internal Plane InputPlane => inputPlane;
     internal int ObservationBytes => observationBytes;
 
-    /// <summary>Writes one HWC RGB byte observation into the first layer's padded input plane, scaled by 1/255.</summary>
+    /// <summary>Writes one HWC byte observation into the first layer's padded input plane, scaled by 1/255.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void PackObservation(byte* observation, float* plane)
     {
         int size = Config.InputSize;
-        int row = size * 3;
+        int row = size * Config.Channels;
         for (int y = 0; y < size; y++)
         {
             float* dst = plane + inputPlane.Offset(y, 0);

@@ -181,7 +181,7 @@ public static class Safetensors
             };
     }
 
-    private static string Describe(ImpalaConfig c) => $"{c.Width1}/{c.Width2}/{c.Width3} at {c.InputSize}x{c.InputSize}";
+    private static string Describe(ImpalaConfig c) => $"{c.Width1}/{c.Width2}/{c.Width3} at {c.InputSize}x{c.InputSize}" + (c.Channels == 3 ? "" : $"x{c.Channels}");
 
     /// <summary>Widths, hidden size and actions from the shapes; input size from metadata or 8x the final map size (64 -> 8).</summary>
     private static ImpalaConfig InferConfig(Dictionary<string, TensorEntry> t, Dictionary<string, string> metadata, string source)
@@ -194,7 +194,7 @@ public static class Safetensors
         var c3 = Shape("embedder.block3.conv.weight");
         var fc = Shape("embedder.fc.weight");
         var policy = Shape("fc_policy.weight");
-        if (c1.Length != 4 || c1[1] != 3 || c1[2] != 3 || c1[3] != 3) throw new MisgenInputException(Bad($"embedder.block1.conv.weight has shape [{string.Join(", ", c1)}], expected [width1, 3, 3, 3]"));
+        if (c1.Length != 4 || c1[1] < 1 || c1[1] > 64 || c1[2] != 3 || c1[3] != 3) throw new MisgenInputException(Bad($"embedder.block1.conv.weight has shape [{string.Join(", ", c1)}], expected [width1, channels, 3, 3]"));
         if (c2.Length != 4 || c3.Length != 4) throw new MisgenInputException(Bad("block convolutions must have 4-dimensional weights"));
         if (fc.Length != 2 || policy.Length != 2) throw new MisgenInputException(Bad("embedder.fc.weight and fc_policy.weight must be matrices"));
         int w3 = c3[0];
@@ -207,7 +207,7 @@ public static class Safetensors
             if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out size) || size < 1 || size > 4096)
                 throw new MisgenInputException(Bad($"metadata input_size '{text}' is not a size"));
         }
-        var config = new ImpalaConfig(size, c1[0], c2[0], w3, policy[0], fc[0]);
+        var config = new ImpalaConfig(size, c1[0], c2[0], w3, policy[0], fc[0], c1[1]);
         if (config.FinalSize != final)
             throw new MisgenInputException(Bad($"metadata input_size {size} gives a {config.FinalSize}x{config.FinalSize} map, embedder.fc.weight expects {final}x{final}"));
         return config;

@@ -14,37 +14,31 @@ public sealed record HeldOutResult(int Levels, int Successes, int Timeouts, doub
 /// </summary>
 public static class HeldOutCheck
 {
-    public const int DefaultStart = 100_000;
-    public const int DefaultCount = 1_000;
-
-    public static HeldOutResult Run(string agentDir, string? spec = null, int start = DefaultStart, int count = DefaultCount, ulong seed = 0, int envs = 64)
+    /// <summary>The held-out check of an agent directory on <paramref name="count"/> levels from <paramref name="start"/> (a study's evaluation levels).</summary>
+    public static HeldOutResult Run(string agentDir, int start, int count, string? spec = null, ulong seed = 0, int envs = 64)
     {
         var model = Safetensors.Load(Path.Combine(agentDir, AgentTraining.ModelFile));
         spec ??= AgentManifest.Read(agentDir).Spec;
         return Run(model, EnvSpec.Parse(spec), start, count, seed, envs);
     }
 
-    public static HeldOutResult Run(ImpalaCnn model, EnvSpec spec, int start, int count, ulong seed, int envs = 64)
+    public static HeldOutResult Run(IPolicy model, EnvSpec spec, int start, int count, ulong seed, int envs = 64)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         envs = Math.Min(envs, count);
-        int actions = model.Config.Actions;
         using var vec = new VecEnv(spec, envs, LevelSampler.Sequential(start, count), model.Config.InputSize);
-        model.MaxBatch = Math.Max(model.MaxBatch, envs);
-        var rng = Rng.ForStream(seed, "held-out");
-        float[] logits = new float[envs * actions], values = new float[envs];
-        int[] chosen = new int[envs];
+        var rollout = PolicyRollout.WithSharedStream(vec, model, Rng.ForStream(seed, "held-out"));
+        var game = spec.Game;
         // Levels are handed out in order, so the first `count` episodes cover each level once;
         // episodes after the sampler wraps are replays and are ignored.
         var seen = new bool[count];
         int done = 0, successes = 0, timeouts = 0;
         long steps = 0;
-        vec.Reset();
+        rollout.Reset();
         while (done < count)
         {
-            model.Forward(vec.Observations, envs, logits, values);
-            for (int i = 0; i < envs; i++) chosen[i] = Categorical.Sample(logits.AsSpan(i * actions, actions), rng);
-            vec.Step(chosen);
+            rollout.Act();
+            rollout.Step();
             for (int i = 0; i < envs; i++)
             {
                 if (!vec.Terminated[i] && !vec.Truncated[i]) continue;
@@ -54,8 +48,8 @@ public static class HeldOutCheck
                 seen[level] = true;
                 done++;
                 steps += info.Steps;
-                if (info.Outcome == Outcome.Obj1) successes++;
-                if (info.Outcome == Outcome.Timeout) timeouts++;
+                if (game.IsSuccess(info.Outcome)) successes++;
+                if (game.IsTimeout(info.Outcome)) timeouts++;
             }
         }
         return new HeldOutResult(count, successes, timeouts, (double)successes / count, (double)steps / count, clock.Elapsed.TotalSeconds);

@@ -7,7 +7,7 @@ using Misgen.Nn;
 namespace Misgen.Rl;
 
 /// <summary>
-/// PPO on a vector of maze envs with an IMPALA-CNN, following CleanRL's ppo_procgen.py:
+/// PPO on a vector of envs of any game with an IMPALA-CNN, following CleanRL's ppo_procgen.py:
 /// <see cref="Update"/> is one iteration of its loop - collect a rollout, compute GAE, then
 /// several epochs of clipped-surrogate minibatch updates - and reads top to bottom.
 ///
@@ -22,16 +22,15 @@ public sealed class PpoTrainer : IDisposable
     private readonly PpoConfig config;
     private readonly VecEnv envs;
     private readonly ImpalaCnn model;
+    private readonly PolicyRollout policy;
     private readonly Adam optimizer;
-    private Rng actionRng;
     private Rng minibatchRng;
     private readonly RewardNormalizer rewardNormalizer;
     private readonly Rollout rollout;
 
     // Preallocated per-step and per-minibatch buffers (the loop allocates nothing).
     private readonly bool[] nextStarts;
-    private readonly float[] stepLogits, stepValues, nextValues, logProbRow;
-    private readonly int[] stepActions;
+    private readonly float[] stepLogits, nextValues, logProbRow;
     private readonly bool[] stepDone;
     private readonly int[] batchOrder;
     private readonly byte[] mbObservations;
@@ -44,27 +43,26 @@ public sealed class PpoTrainer : IDisposable
         this.config = config.Clone();
         Spec = spec;
         Seed = seed;
-        int n = config.NumEnvs, actions = Actions.Count;
+        int n = config.NumEnvs, actions = spec.Game.Actions.Count;
+        successOutcome = spec.Game.Outcomes.FirstOrDefault(o => o.IsSuccess)?.Code ?? 0;
 
         ulong levelSeed = Rng.ForStream(seed, "levels").NextUInt64();
         var levels = config.NumLevels == 0
             ? LevelSampler.Uniform(levelSeed)
             : LevelSampler.Range(config.StartLevel, config.NumLevels, levelSeed);
         envs = new VecEnv(spec, n, levels, config.ObservationSize, pool);
-        model = new ImpalaCnn(NetworkOf(config), seed) { MaxBatch = Math.Max(n, config.MinibatchSize), ThreadPool = pool };
+        model = new ImpalaCnn(NetworkOf(config, spec), seed) { MaxBatch = Math.Max(n, config.MinibatchSize), ThreadPool = pool };
+        policy = PolicyRollout.WithSharedStream(envs, model, Rng.ForStream(seed, "actions"));
         optimizer = new Adam(model.Parameters, config.LearningRate, eps: config.AdamEps);
-        actionRng = Rng.ForStream(seed, "actions");
         minibatchRng = Rng.ForStream(seed, "minibatches");
         rewardNormalizer = new RewardNormalizer(n, config.RewardNormGamma, config.RewardClip);
 
-        int obsBytes = config.ObservationSize * config.ObservationSize * 3;
+        int obsBytes = envs.FrameBytes;
         rollout = new Rollout(config.NumSteps, n, obsBytes);
         nextStarts = new bool[n];
         stepLogits = new float[n * actions];
-        stepValues = new float[n];
         nextValues = new float[n];
         logProbRow = new float[actions];
-        stepActions = new int[n];
         stepDone = new bool[n];
         batchOrder = new int[config.BatchSize];
         int mb = config.MinibatchSize;
@@ -79,12 +77,15 @@ public sealed class PpoTrainer : IDisposable
         mbAdvantages = new float[mb];
         mbReturns = new float[mb];
 
-        envs.Reset();
+        policy.Reset();
         Array.Fill(nextStarts, true);
     }
 
-    public static ImpalaConfig NetworkOf(PpoConfig c) =>
-        new(c.ObservationSize, c.Width1, c.Width2, c.Width3, Actions.Count, c.Hidden);
+    private readonly byte successOutcome;
+
+    /// <summary>The network a recipe trains on a game: the recipe's sizes, the game's actions and observation channels.</summary>
+    public static ImpalaConfig NetworkOf(PpoConfig c, EnvSpec spec) =>
+        new(c.ObservationSize, c.Width1, c.Width2, c.Width3, spec.Game.Actions.Count, c.Hidden, spec.Game.ObservationChannels);
 
     public EnvSpec Spec { get; }
     public ulong Seed { get; }
@@ -101,7 +102,7 @@ public sealed class PpoTrainer : IDisposable
     {
         var clock = Stopwatch.StartNew();
         int update = CompletedUpdates + 1;
-        int n = config.NumEnvs, actions = Actions.Count;
+        int n = config.NumEnvs, actions = Spec.Game.Actions.Count;
 
         // Linear learning-rate decay towards zero (CleanRL: frac = 1 - (update - 1) / num_updates).
         float lr = config.AnnealLr ? config.LearningRate * (1f - (update - 1f) / NumUpdates) : config.LearningRate;
@@ -115,19 +116,17 @@ public sealed class PpoTrainer : IDisposable
             envs.Observations.CopyTo(rollout.ObservationsAt(step));
             nextStarts.CopyTo(rollout.Starts.AsSpan(step * n, n));
 
-            model.Forward(envs.Observations, n, stepLogits, stepValues);
+            policy.Act(); // every env plays (training levels never run out), so batch row i is env i
             for (int i = 0; i < n; i++)
             {
-                var logits = stepLogits.AsSpan(i * actions, actions);
-                int a = Categorical.Sample(logits, actionRng);
-                Categorical.LogSoftmax(logits, logProbRow);
-                stepActions[i] = a;
+                int a = policy.Actions[i];
+                Categorical.LogSoftmax(policy.Logits.Slice(i * actions, actions), logProbRow);
                 rollout.Actions[step * n + i] = a;
                 rollout.LogProbs[step * n + i] = logProbRow[a];
-                rollout.Values[step * n + i] = stepValues[i];
+                rollout.Values[step * n + i] = policy.Values[i];
             }
 
-            envs.Step(stepActions);
+            policy.Step();
 
             var rewards = rollout.Rewards.AsSpan(step * n, n);
             envs.Rewards.CopyTo(rewards);
@@ -140,8 +139,8 @@ public sealed class PpoTrainer : IDisposable
                 episodes++;
                 returnSum += info.Return;
                 lengthSum += info.Steps;
-                if (info.Outcome == Outcome.Obj1) successes++;
-                if (info.Outcome == Outcome.Timeout) timeouts++;
+                if (info.Outcome == successOutcome) successes++;
+                if (Spec.Game.IsTimeout(info.Outcome)) timeouts++;
             }
             if (config.NormReward) rewardNormalizer.Normalize(rewards, stepDone);
             stepDone.CopyTo(nextStarts, 0);
@@ -234,7 +233,7 @@ public sealed class PpoTrainer : IDisposable
             w.Write(MemoryMarshal.AsBytes(p.Value));
         }
         WriteBlob(w, s => optimizer.Save(s));
-        foreach (ulong x in actionRng.GetState()) w.Write(x);
+        foreach (ulong x in policy.SharedStream!.GetState()) w.Write(x);
         foreach (ulong x in minibatchRng.GetState()) w.Write(x);
         WriteBlob(w, s => s.Write(envs.GetState()));
         WriteBlob(w, s => s.Write(envs.Observations));
@@ -269,7 +268,7 @@ public sealed class PpoTrainer : IDisposable
         rewardNormalizer.Load(r);
         if (r.ReadUInt64() != EndMagic) throw new InvalidDataException("checkpoint is truncated");
 
-        actionRng = Rng.FromState(actionState);
+        policy.SharedStream = Rng.FromState(actionState);
         minibatchRng = Rng.FromState(minibatchState);
         CompletedUpdates = completed;
         Timesteps = timesteps;

@@ -1,4 +1,5 @@
 using Misgen.Eval;
+using Misgen.Studies;
 using Misgen.Nn;
 
 namespace Misgen.Sweeps;
@@ -19,7 +20,7 @@ internal sealed class EvalTaskRunner : ITaskRunner
         string model = Path.Combine(context.AgentDir, AgentDirectory.ModelFile);
         if (!File.Exists(model)) throw new InvalidOperationException($"agent {model} does not exist; its train task has not run");
         var agent = new EvalAgent(AgentRecordOf(context.Study, c, task, context.Layout), Safetensors.Load(model));
-        var setting = SettingCatalogue.Resolve(context.Setting.Spec, c.Env);
+        var setting = StudyCatalogue.Resolve(context.Setting.Spec, c.Env);
         // The partial database is named by the task's fingerprint: episodes of an earlier agent or
         // protocol (an edited study) are never resumed into this one.
         string partial = $"{context.EpisodesFile}.{task.Fingerprint}.partial.db";
@@ -33,8 +34,9 @@ internal sealed class EvalTaskRunner : ITaskRunner
             var evaluator = new Evaluator(store, new EvalProtocol(c.EvalLevels.Start, c.EvalLevels.Count));
             var result = evaluator.Evaluate(agent, setting, cancel);
             context.Log.WriteLine($"{task.Id}: {result.Ran} episodes run, {result.AlreadyStored} resumed, {result.Elapsed.TotalSeconds:F1} s");
+            var game = setting.Env.Game;
             rows = store.Episodes()
-                .Select(e => new TaskEpisode(task.Agent, setting.Spec, e.LevelSeed, OutcomeNames.Name(e.Outcome), e.Steps, e.Return))
+                .Select(e => new TaskEpisode(task.Agent, setting.Spec, e.LevelSeed, game.OutcomeName(e.Outcome), e.Steps, e.Return, e.Facts))
                 .ToList();
         }
         if (rows.Count != c.EvalLevels.Count)
@@ -49,6 +51,8 @@ internal sealed class EvalTaskRunner : ITaskRunner
     {
         string dir = layout.AgentDir(task.Condition, task.Seed);
         string csv = Path.Combine(dir, "train.csv");
-        return new AgentRecord(task.Agent, dir, c.Env, c.Preset, task.Seed, File.Exists(csv) ? csv : null);
+        string model = Path.Combine(dir, AgentDirectory.ModelFile);
+        return new AgentRecord(task.Agent, dir, c.Env, c.Preset, task.Seed, File.Exists(csv) ? csv : null,
+            File.Exists(model) ? AgentDirectory.Sha256Of(model) : null);
     }
 }

@@ -1,6 +1,5 @@
-using Misgen.Envs.Maze;
-using Misgen.Envs;
 using Misgen.Eval;
+using Misgen.Studies;
 
 namespace Misgen.Sweeps;
 
@@ -18,16 +17,13 @@ public sealed class ResultsStoreSink(ResultsStore store, Study study, StudyLayou
         var condition = study.Conditions.First(c => c.Name == task.Condition);
         int agentId = store.AddAgent(EvalTaskRunner.AgentRecordOf(study, condition, task, layout));
         string spec = episodes.Count > 0 ? episodes[0].Setting : condition.Settings.First(s => s.Name == task.Setting).Spec;
-        int settingId = store.AddSetting(SettingCatalogue.Resolve(spec, condition.Env));
-        var rows = episodes.Select(e => new Episode(e.LevelSeed, OutcomeOf(e.Outcome), e.Steps, e.Return)).ToArray();
+        var setting = StudyCatalogue.Resolve(spec, condition.Env);
+        int settingId = store.AddSetting(setting);
+        var game = setting.Env.Game;
+        var rows = episodes.Select(e => new Episode(e.LevelSeed, OutcomeOf(e.Outcome), e.Steps, e.Return, e.Facts)).ToArray();
         Added += store.AddEpisodes(agentId, settingId, rows);
-    }
 
-    private static Outcome OutcomeOf(string name) => name switch
-    {
-        "obj1" => Outcome.Obj1,
-        "obj2" => Outcome.Obj2,
-        "timeout" => Outcome.Timeout,
-        _ => throw new MisgenInputException($"unknown episode outcome '{name}'; valid: obj1, obj2, timeout"),
-    };
+        byte OutcomeOf(string name) => game.Outcomes.FirstOrDefault(o => o.Name == name)?.Code
+            ?? throw MisgenInputException.Unknown($"episode outcome of the {game.Name} game", name, game.Outcomes.Select(o => o.Name));
+    }
 }

@@ -1,4 +1,3 @@
-using Misgen.Envs.Maze;
 using Misgen.Envs;
 
 namespace Misgen.Sweeps;
@@ -10,21 +9,17 @@ namespace Misgen.Sweeps;
 internal static class SpecCheck
 {
     /// <summary>The canonical spec, or null with <paramref name="problem"/> saying what is wrong.</summary>
-    public static string? Canonical(string spec, bool duel, out string? problem)
+    public static string? Canonical(string spec, out string? problem)
     {
-        EnvSpec parsed;
         try
         {
-            parsed = EnvSpec.Parse(spec);
+            problem = null;
+            return EnvSpec.Parse(spec).ToString();
         }
         catch (MisgenInputException e)
         {
             problem = e.Message;
             return null;
         }
-        problem = duel && !parsed.IsDuel ? $"'{spec}' is not a duel (an evaluation setting has two objects: maze:red-line+yellow-gem@textured)"
-            : !duel && parsed.IsDuel ? $"'{spec}' is a duel; a training env has one object (maze:yellow-line@textured)"
-            : null;
-        return problem == null ? parsed.ToString() : null;
     }
 }

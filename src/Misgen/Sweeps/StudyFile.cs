@@ -1,3 +1,4 @@
+using Misgen.Studies;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
@@ -62,8 +63,8 @@ internal static partial class StudyFile
                 Preset: top.TryGetValue("preset", out var p) ? Name(p, "preset") : "fast",
                 Overrides: top.TryGetValue("set", out var s) ? Overrides(s, "set") : [],
                 Seeds: top.TryGetValue("seeds", out var sd) ? Seeds(sd, "seeds") : null,
-                TrainLevels: top.TryGetValue("levels", out var l) ? Levels(l, "levels") : new LevelRange(0, 100_000),
-                EvalLevels: top.TryGetValue("eval_levels", out var el) ? Levels(el, "eval_levels") : new LevelRange(100_000, 1_000),
+                TrainLevels: top.TryGetValue("levels", out var l) ? Levels(l, "levels") : null,
+                EvalLevels: top.TryGetValue("eval_levels", out var el) ? Levels(el, "eval_levels") : null,
                 Settings: top.TryGetValue("settings", out var st) ? st : null);
 
             if (!top.TryGetValue("conditions", out var condNode) || condNode is not YamlSequenceNode { Children.Count: > 0 } conds)
@@ -82,7 +83,7 @@ internal static partial class StudyFile
         }
 
         private sealed record Defaults(string Preset, IReadOnlyList<KeyValuePair<string, string>> Overrides, IReadOnlyList<int>? Seeds,
-            LevelRange TrainLevels, LevelRange EvalLevels, YamlNode? Settings);
+            LevelRange? TrainLevels, LevelRange? EvalLevels, YamlNode? Settings);
 
         private string runner = "misgen";
 
@@ -90,7 +91,9 @@ internal static partial class StudyFile
         {
             var f = Fields(node, field, ConditionKeys);
             if (!f.TryGetValue("env", out var envNode)) throw Error(node, field, "missing `env:` (the training env spec, e.g. maze:yellow-line@textured)");
-            string env = EnvSpecText(envNode, $"{field}.env", duel: false);
+            string env = EnvSpecText(envNode, $"{field}.env");
+            // Levels default to the protocol of the study that covers the game (training 0..99999, evaluation from 100000).
+            var module = StudyCatalogue.For(env);
             string name = f.TryGetValue("name", out var n) ? Name(n, $"{field}.name") : ConditionName(env);
             var seeds = f.TryGetValue("seeds", out var s) ? Seeds(s, $"{field}.seeds") : d.Seeds
                 ?? throw Error(node, field, "no seeds: give `seeds:` here or at the top of the study (a list like [0, 1, 2] or a range like 0..99)");
@@ -107,9 +110,9 @@ internal static partial class StudyFile
             var condition = new StudyCondition(name, env,
                 f.TryGetValue("preset", out var p) ? Name(p, $"{field}.preset") : d.Preset,
                 overrides, seeds,
-                f.TryGetValue("levels", out var l) ? Levels(l, $"{field}.levels") : d.TrainLevels,
+                f.TryGetValue("levels", out var l) ? Levels(l, $"{field}.levels") : d.TrainLevels ?? new LevelRange(0, module.TrainLevels),
                 settings,
-                f.TryGetValue("eval_levels", out var el) ? Levels(el, $"{field}.eval_levels") : d.EvalLevels);
+                f.TryGetValue("eval_levels", out var el) ? Levels(el, $"{field}.eval_levels") : d.EvalLevels ?? new LevelRange(module.EvalStartLevel, module.EvalLevels));
             if (runner == "misgen")
             {
                 // The training recipe is checked now (preset name, `set:` keys and values), not hours later in a task.
@@ -272,7 +275,7 @@ internal static partial class StudyFile
                 string v = Scalar(item, field);
                 if (v.Contains(':'))
                 {
-                    string spec = EnvSpecText(item, field, duel: true);
+                    string spec = EnvSpecText(item, field);
                     settings.Add(new StudySetting(SettingName(spec), spec));
                 }
                 else
@@ -287,10 +290,10 @@ internal static partial class StudyFile
             return settings;
         }
 
-        private string EnvSpecText(YamlNode node, string field, bool duel)
+        private string EnvSpecText(YamlNode node, string field)
         {
             string v = Scalar(node, field);
-            return SpecCheck.Canonical(v, duel, out string? problem) ?? throw Error(node, field, problem!);
+            return SpecCheck.Canonical(v, out string? problem) ?? throw Error(node, field, problem!);
         }
     }
 

@@ -1,4 +1,3 @@
-using Misgen.Envs.Maze;
 using Misgen.Envs;
 using Misgen.Rl;
 
@@ -16,13 +15,8 @@ internal sealed class TrainTaskRunner : ITaskRunner
     /// <summary>The agent's recipe as the study defines it (validated: unknown keys or values throw MisgenInputException).</summary>
     public static AgentManifest Manifest(StudyCondition c, int seed)
     {
-        var spec = EnvSpec.Parse(c.Env);
-        var config = PpoConfig.Preset(c.Preset, spec.Background == Background.Textured);
-        config.StartLevel = c.TrainLevels.Start;
-        config.NumLevels = c.TrainLevels.Count;
-        foreach (var (key, value) in c.Overrides) config.Set(key, value);
-        config.Validate();
-        return new AgentManifest { Spec = spec.ToString(), Preset = c.Preset, Seed = (ulong)seed, Config = config };
+        return Recipe.Manifest(EnvSpec.Parse(c.Env), c.Preset, (ulong)seed, c.Overrides.Select(o => $"{o.Key}={o.Value}"),
+            (c.TrainLevels.Start, c.TrainLevels.Count));
     }
 
     public IReadOnlyList<string> Run(TaskContext context, CancellationToken cancel)

@@ -1,3 +1,4 @@
+using Misgen.Studies;
 using System.Xml.Linq;
 using Misgen.Analysis;
 using Misgen.Eval;
@@ -27,7 +28,7 @@ public sealed class SvgPlotTests
     [Fact]
     public void Setting_scatter_has_both_object_icons_and_names_agents()
     {
-        var setting = SettingCatalogue.Resolve("maze:red-line+yellow-gem@textured");
+        var setting = StudyCatalogue.Resolve("maze:red-line+yellow-gem@textured");
         Metrics[] metrics = [new("agent-1", setting.Spec, 1000, 810, 190, 0, 4.2), new("agent-2", setting.Spec, 1000, 0, 0, 1000, 500)];
         var svg = XDocument.Parse(StudyPlots.SettingScatter(setting, metrics));
         var titles = svg.Descendants(S + "title").Select(t => t.Value).ToList();

@@ -1,3 +1,4 @@
+using Misgen.Studies;
 using Misgen.Envs.Maze;
 using System.Globalization;
 using Misgen.Envs;
@@ -23,7 +24,7 @@ internal static class SyntheticStudy
     {
         using var store = ResultsStore.Open(Path.Combine(folder, "results.db"));
         var rng = new Rng(2024);
-        var settingIds = Settings.Select(s => store.AddSetting(SettingCatalogue.Resolve(s))).ToArray();
+        var settingIds = Settings.Select(s => store.AddSetting(StudyCatalogue.Resolve(s))).ToArray();
         for (int a = 0; a < agents; a++)
         {
             string name = $"agent-{a:00}";
@@ -54,9 +55,9 @@ internal static class SyntheticStudy
                 for (int l = 0; l < levels; l++)
                 {
                     double u = rng.NextDouble();
-                    var outcome = u < timeoutRate ? Outcome.Timeout : rng.NextDouble() < preference[s] ? Outcome.Obj1 : Outcome.Obj2;
-                    int steps = outcome == Outcome.Timeout ? 500 : 1 + (int)(meanSteps * -Math.Log(1 - rng.NextDouble()));
-                    episodes[l] = new Episode(100000 + l, outcome, steps, outcome switch { Outcome.Obj1 => 10, Outcome.Obj2 => -10, _ => 0 });
+                    var outcome = u < timeoutRate ? MazeOutcome.Timeout : rng.NextDouble() < preference[s] ? MazeOutcome.Obj1 : MazeOutcome.Obj2;
+                    int steps = outcome == MazeOutcome.Timeout ? 500 : 1 + (int)(meanSteps * -Math.Log(1 - rng.NextDouble()));
+                    episodes[l] = new Episode(100000 + l, outcome, steps, outcome switch { MazeOutcome.Obj1 => 10, MazeOutcome.Obj2 => -10, _ => 0 });
                 }
                 store.AddEpisodes(id, settingIds[s], episodes);
             }

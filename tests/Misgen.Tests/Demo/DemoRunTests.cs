@@ -1,3 +1,4 @@
+using Misgen.Studies;
 using Misgen.Demo;
 using Misgen.Eval;
 
@@ -28,7 +29,7 @@ public sealed class DemoRunTests : IDisposable
         string html = File.ReadAllText(report);
         Assert.Contains("<svg", html);
         Assert.Contains("red-line", html);
-        int settings = SettingCatalogue.Condition("maze:yellow-line@textured").Settings.Count;
+        int settings = StudyCatalogue.Condition("maze:yellow-line@textured").Settings.Count;
         long episodes;
         using (var store = ResultsStore.Open(Path.Combine(dir, "results.db"), mustExist: true))
             episodes = store.EpisodeCount();

@@ -1,3 +1,4 @@
+using Misgen.Envs;
 using System.CommandLine;
 using System.Text.Json;
 using Misgen.Bench;
@@ -77,7 +78,8 @@ public sealed class EnvVerbTests : IDisposable
     {
         var results = new List<BenchResult>();
         EnvBench.Run(new BenchOptions([1], Seconds: 0.05), results.Add);
-        var result = Assert.Single(results);
+        Assert.Equal(GameCatalogue.All.Select(g => $"{g.Name}-{g.DefaultObservationSize}"), results.Select(r => r.Case));
+        var result = results[0];
         using var json = JsonDocument.Parse(result.ToJson());
         var root = json.RootElement;
         Assert.Equal("env", root.GetProperty("bench").GetString());

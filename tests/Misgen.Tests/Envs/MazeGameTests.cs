@@ -51,7 +51,7 @@ public sealed class MazeGameTests
                 Assert.False(r.Truncated);
                 Assert.Equal(i + 1, r.Steps);
             }
-            Assert.Equal(new EpisodeInfo(Outcome.Obj1, path.Count, g.Seed, 10f), game.Episode);
+            Assert.Equal(new EpisodeInfo(MazeOutcome.Obj1, path.Count, g.Seed, 10f), game.Episode);
             Assert.Throws<InvalidOperationException>(() => game.Step(4));
         }
     }
@@ -62,7 +62,7 @@ public sealed class MazeGameTests
         var game = new MazeGame(EnvSpec.Parse("maze:red-line+yellow-gem@textured"));
         foreach (var g in GoldenLevels.Levels.Skip(100).Take(30))
         {
-            foreach (var (target, outcome, reward) in new[] { (g.Obj1, Outcome.Obj1, 10f), (g.Obj2, Outcome.Obj2, -10f) })
+            foreach (var (target, outcome, reward) in new[] { (g.Obj1, MazeOutcome.Obj1, 10f), (g.Obj2, MazeOutcome.Obj2, -10f) })
             {
                 game.Reset(g.Seed);
                 var path = PathActions(g.PictureDuel, target);
@@ -70,7 +70,7 @@ public sealed class MazeGameTests
                 foreach (int a in path) last = game.Step(a);
                 Assert.True(last.Terminated);
                 Assert.Equal(reward, last.Reward);
-                Assert.Equal(outcome, last.Reached);
+                Assert.Equal(outcome, last.Outcome);
                 Assert.Equal(new EpisodeInfo(outcome, path.Count, g.Seed, reward), game.Episode);
             }
         }
@@ -90,7 +90,7 @@ public sealed class MazeGameTests
                 Assert.False(r.Terminated);
                 Assert.Equal(t == timeout, r.Truncated);
             }
-            Assert.Equal(new EpisodeInfo(Outcome.Timeout, timeout, 3, 0f), game.Episode);
+            Assert.Equal(new EpisodeInfo(MazeOutcome.Timeout, timeout, 3, 0f), game.Episode);
         }
     }
 
@@ -132,7 +132,7 @@ public sealed class MazeGameTests
     public void MazeEnv_follows_gymnasium_reset_and_step()
     {
         var g = GoldenLevels.Get(100000);
-        var env = new MazeEnv(EnvSpec.Parse("maze:yellow-line@black"));
+        var env = new GameEnv(EnvSpec.Parse("maze:yellow-line@black"));
         var first = env.Reset(g.Seed).ToArray();
         Assert.Equal(64 * 64 * 3, first.Length);
         static int Yellow(ReadOnlySpan<byte> f) { int n = 0; for (int i = 0; i < f.Length; i += 3) if (f[i] == 255 && f[i + 1] == 255 && f[i + 2] == 0) n++; return n; }
@@ -141,7 +141,7 @@ public sealed class MazeGameTests
         StepResult last = default;
         foreach (int a in path) last = env.Step(a);
         Assert.True(last.Terminated);
-        Assert.Equal(Outcome.Obj1, last.Reached);
+        Assert.Equal(MazeOutcome.Obj1, last.Outcome);
         Assert.Equal(0, Yellow(env.Observation)); // procgen removes the object the agent took
         Assert.False(first.AsSpan().SequenceEqual(env.Observation));
     }

@@ -1,6 +1,6 @@
 using Misgen.Envs.Maze;
 using Misgen.Envs;
-using Misgen.Envs.Render;
+using Misgen.Media;
 
 namespace Misgen.Tests.Envs;
 
@@ -21,7 +21,7 @@ public sealed class RenderTests
     [MemberData(nameof(CellBounds))]
     public void Walls_fill_exactly_the_wall_cells_of_the_golden_layout(int size, int[] bounds)
     {
-        var env = new MazeEnv(EnvSpec.Parse("maze:invisible-gem@black"), size);
+        var env = new GameEnv(EnvSpec.Parse("maze:invisible-gem@black"), size);
         foreach (var g in GoldenLevels.Levels.Take(20))
         {
             var frame = env.Reset(g.Seed);
@@ -41,7 +41,7 @@ public sealed class RenderTests
     [Fact]
     public void Walls_are_sandy_brown()
     {
-        var env = new MazeEnv(EnvSpec.Parse("maze:invisible-gem@black"));
+        var env = new GameEnv(EnvSpec.Parse("maze:invisible-gem@black"));
         var frame = env.Reset(0);
         double[] sum = new double[3];
         int n = 0;
@@ -65,7 +65,7 @@ public sealed class RenderTests
                 var obj = new MazeObject(colour, shape);
                 // Black objects are checked over grey (over black they are invisible, on purpose).
                 string background = colour == ObjectColour.Black ? "grey" : "black";
-                var env = new MazeEnv(EnvSpec.Parse($"maze:{obj}@{background}"), size);
+                var env = new GameEnv(EnvSpec.Parse($"maze:{obj}@{background}"), size);
                 var g = GoldenLevels.Get(7);
                 var frame = env.Reset(g.Seed).ToArray();
                 var (r, gr, b) = obj.Rgb;
@@ -90,8 +90,8 @@ public sealed class RenderTests
     [InlineData("textured")]
     public void Invisible_gem_leaves_the_frame_unchanged(string background)
     {
-        var training = new MazeEnv(EnvSpec.Parse($"maze:red-line@{background}"));
-        var duel = new MazeEnv(EnvSpec.Parse($"maze:red-line+invisible-gem@{background}"));
+        var training = new GameEnv(EnvSpec.Parse($"maze:red-line@{background}"));
+        var duel = new GameEnv(EnvSpec.Parse($"maze:red-line+invisible-gem@{background}"));
         foreach (var g in GoldenLevels.Levels.Take(20))
             Assert.Equal(training.Reset(g.Seed).ToArray(), duel.Reset(g.Seed).ToArray());
     }
@@ -117,7 +117,7 @@ public sealed class RenderTests
     [Fact]
     public void Gem_is_about_7_by_5_pixels_at_64()
     {
-        var env = new MazeEnv(EnvSpec.Parse("maze:yellow-gem@black"));
+        var env = new GameEnv(EnvSpec.Parse("maze:yellow-gem@black"));
         var frame = env.Reset(GoldenLevels.Get(7).Seed).ToArray();
         var yellow = Enumerable.Range(0, 64 * 64).Where(p => frame[p * 3] == 255 && frame[p * 3 + 1] == 255 && frame[p * 3 + 2] == 0).ToArray();
         int width = yellow.Max(p => p % 64) - yellow.Min(p => p % 64) + 1, height = yellow.Max(p => p / 64) - yellow.Min(p => p / 64) + 1;
@@ -155,7 +155,7 @@ public sealed class RenderTests
     [Fact]
     public void Grey_background_is_127()
     {
-        var env = new MazeEnv(EnvSpec.Parse("maze:invisible-gem@grey"));
+        var env = new GameEnv(EnvSpec.Parse("maze:invisible-gem@grey"));
         var frame = env.Reset(0);
         // Cell (4, 4) is open in level 0 (top-right).
         for (int py = 0; py < 13; py++)
@@ -166,7 +166,7 @@ public sealed class RenderTests
     [Fact]
     public void Textured_background_is_the_level_s_texture()
     {
-        var env = new MazeEnv(EnvSpec.Parse("maze:invisible-gem@textured"));
+        var env = new GameEnv(EnvSpec.Parse("maze:invisible-gem@textured"));
         var renderer = MazeRenderer.For(5, 64);
         foreach (var g in GoldenLevels.Levels.Take(12))
         {

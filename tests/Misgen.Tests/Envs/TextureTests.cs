@@ -1,6 +1,6 @@
 using Misgen.Envs.Procgen;
 using Misgen.Envs.Maze;
-using Misgen.Envs.Render;
+using Misgen.Media;
 
 namespace Misgen.Tests.Envs;
 

@@ -18,7 +18,7 @@ public sealed class VecEnvTests
         var spec = EnvSpec.Parse("maze:red-line+yellow-gem@textured;timeout=40");
         const int n = 5;
         using var vec = new VecEnv(spec, n, LevelSampler.Sequential(100, 1000), 48, new WorkerPool(1));
-        var singles = Enumerable.Range(0, n).Select(_ => new MazeEnv(spec, 48)).ToArray();
+        var singles = Enumerable.Range(0, n).Select(_ => new GameEnv(spec, 48)).ToArray();
         int nextLevel = 100;
         vec.Reset();
         foreach (var s in singles) s.Reset(nextLevel++);
@@ -39,7 +39,7 @@ public sealed class VecEnvTests
                 if (r.Done)
                 {
                     finished++;
-                    Assert.Equal(singles[i].Game.Episode, vec.Infos[i]);
+                    Assert.Equal(EpisodeInfo.Of(singles[i].Game), vec.Infos[i]);
                     singles[i].Reset(nextLevel++); // levels go to finished envs in index order
                 }
                 else Assert.Equal(default, vec.Infos[i]);
@@ -127,7 +127,7 @@ public sealed class VecEnvTests
         using var vec = new VecEnv(EnvSpec.Parse("maze:yellow-line@black"), 3, LevelSampler.Sequential(0, 3), 32);
         Assert.Equal(3 * 32 * 32 * 3, vec.Observations.Length);
         vec.Reset();
-        var single = new MazeEnv(EnvSpec.Parse("maze:yellow-line@black"), 32);
+        var single = new GameEnv(EnvSpec.Parse("maze:yellow-line@black"), 32);
         Assert.True(single.Reset(2).SequenceEqual(vec.Observations.Slice(2 * 32 * 32 * 3, 32 * 32 * 3)));
         Assert.Throws<ArgumentException>(() => vec.Step(new int[2]));
     }

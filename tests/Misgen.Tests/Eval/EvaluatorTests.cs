@@ -1,3 +1,4 @@
+using Misgen.Studies;
 using Misgen.Envs.Maze;
 using Misgen.Envs;
 using Misgen.Eval;
@@ -19,7 +20,7 @@ public sealed class EvaluatorTests : IDisposable
     private static EvalAgent Agent(string name = "agent-a", ulong seed = 7) =>
         new(new AgentRecord(name, Seed: (long)seed), new ImpalaCnn(new ImpalaConfig(InputSize: 32, Width1: 4, Width2: 8, Width3: 8, Hidden: 32), seed));
 
-    private static readonly Setting Duel = SettingCatalogue.Resolve("maze:red-line+yellow-gem@textured;timeout=60");
+    private static readonly Setting Duel = StudyCatalogue.Resolve("maze:red-line+yellow-gem@textured;timeout=60");
 
     private List<EpisodeRow> Run(string db, EvalProtocol protocol, EvalAgent agent, Setting setting, out EvalResult result)
     {
@@ -37,12 +38,12 @@ public sealed class EvaluatorTests : IDisposable
         Assert.Equal(Enumerable.Range(100000, 24), first.Select(e => e.LevelSeed));
         Assert.All(first, e =>
         {
-            Assert.True(e.Outcome is Outcome.Obj1 or Outcome.Obj2 or Outcome.Timeout);
+            Assert.True(e.Outcome is MazeOutcome.Obj1 or MazeOutcome.Obj2 or MazeOutcome.Timeout);
             Assert.InRange(e.Steps, 1, 60);
-            Assert.Equal(e.Outcome switch { Outcome.Obj1 => 10f, Outcome.Obj2 => -10f, _ => 0f }, e.Return);
-            if (e.Outcome == Outcome.Timeout) Assert.Equal(60, e.Steps);
+            Assert.Equal(e.Outcome switch { MazeOutcome.Obj1 => 10f, MazeOutcome.Obj2 => -10f, _ => 0f }, e.Return);
+            if (e.Outcome == MazeOutcome.Timeout) Assert.Equal(60, e.Steps);
         });
-        Assert.Contains(first, e => e.Outcome != Outcome.Timeout);
+        Assert.Contains(first, e => e.Outcome != MazeOutcome.Timeout);
         var again = Run("r.db", protocol, Agent(), Duel, out var rerun);
         Assert.Equal((0, 24), (rerun.Ran, rerun.AlreadyStored));
         Assert.Equal(first, again);

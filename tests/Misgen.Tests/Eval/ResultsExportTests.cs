@@ -1,3 +1,4 @@
+using Misgen.Studies;
 using Misgen.Envs.Maze;
 using Misgen.Envs;
 using Misgen.Eval;
@@ -21,8 +22,8 @@ public sealed class ResultsExportTests : IDisposable
         using (var store = ResultsStore.Open(db))
         {
             int agent = store.AddAgent(new AgentRecord("seed,1"));
-            int setting = store.AddSetting(SettingCatalogue.Resolve("maze:green-line+yellow-gem@textured"));
-            store.AddEpisodes(agent, setting, [new(7, Outcome.Obj1, 12, 10), new(8, Outcome.Timeout, 500, 0)]);
+            int setting = store.AddSetting(StudyCatalogue.Resolve("maze:green-line+yellow-gem@textured"));
+            store.AddEpisodes(agent, setting, [new(7, MazeOutcome.Obj1, 12, 10), new(8, MazeOutcome.Timeout, 500, 0)]);
         }
         // Through the CLI verb, as a user runs it.
         int code = VerbRunner.Run("ExportVerb", ["export", db, "--out", Path.Combine(dir, "csv")]);

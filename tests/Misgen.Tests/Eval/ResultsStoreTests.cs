@@ -1,3 +1,4 @@
+using Misgen.Studies;
 using Misgen.Envs.Maze;
 using Misgen.Envs;
 using Misgen.Eval;
@@ -14,15 +15,15 @@ public sealed class ResultsStoreTests : IDisposable
         Directory.Delete(dir, recursive: true);
     }
 
-    private static readonly Setting Red = SettingCatalogue.Resolve("maze:red-line+yellow-gem@textured");
+    private static readonly Setting Red = StudyCatalogue.Resolve("maze:red-line+yellow-gem@textured");
 
     private static Episode[] Sample() =>
     [
-        new(100000, Outcome.Obj1, 10, 10f),
-        new(100001, Outcome.Obj1, 20, 10f),
-        new(100002, Outcome.Obj2, 40, -10f),
-        new(100003, Outcome.Timeout, 500, 0f),
-        new(100004, Outcome.Obj1, 30, 10f),
+        new(100000, MazeOutcome.Obj1, 10, 10f),
+        new(100001, MazeOutcome.Obj1, 20, 10f),
+        new(100002, MazeOutcome.Obj2, 40, -10f),
+        new(100003, MazeOutcome.Timeout, 500, 0f),
+        new(100004, MazeOutcome.Obj1, 30, 10f),
     ];
 
     [Fact]
@@ -46,8 +47,8 @@ public sealed class ResultsStoreTests : IDisposable
     {
         using var store = ResultsStore.Open(Path.Combine(dir, "results.db"));
         int agent = store.AddAgent(new AgentRecord("a"));
-        int setting = store.AddSetting(SettingCatalogue.Resolve("maze:red-line+yellow-gem@textured;timeout=300"));
-        store.AddEpisodes(agent, setting, [new(1, Outcome.Timeout, 299, 0), new(2, Outcome.Obj2, 100, -10)]);
+        int setting = store.AddSetting(StudyCatalogue.Resolve("maze:red-line+yellow-gem@textured;timeout=300"));
+        store.AddEpisodes(agent, setting, [new(1, MazeOutcome.Timeout, 299, 0), new(2, MazeOutcome.Obj2, 100, -10)]);
         var m = Assert.Single(store.Metrics());
         Assert.Equal((300 + 100) / 2.0, m.Capability, 12);
         Assert.Equal(0, m.Preference);
@@ -70,7 +71,7 @@ public sealed class ResultsStoreTests : IDisposable
             Assert.Equal(new HashSet<int> { 100000, 100001, 100002 }, store.DoneLevelSeeds(agent, setting));
             // A rerun that redoes everything stores only the two missing episodes; the first result wins.
             var again = Sample();
-            again[0] = again[0] with { Outcome = Outcome.Obj2 };
+            again[0] = again[0] with { Outcome = MazeOutcome.Obj2 };
             Assert.Equal(2, store.AddEpisodes(agent, setting, again));
             Assert.Equal(5, store.EpisodeCount());
             Assert.Equal(3, store.Metrics()[0].Obj1);
@@ -87,7 +88,7 @@ public sealed class ResultsStoreTests : IDisposable
         {
             int agent = store.AddAgent(new AgentRecord($"agent-{a}"));
             var episodes = Enumerable.Range(0, 1000)
-                .Select(i => new Episode(100000 + i, i % 4 == 0 ? Outcome.Obj2 : Outcome.Obj1, 5 + i % 7, 10)).ToArray();
+                .Select(i => new Episode(100000 + i, i % 4 == 0 ? MazeOutcome.Obj2 : MazeOutcome.Obj1, 5 + i % 7, 10)).ToArray();
             Assert.Equal(1000, store.AddEpisodes(agent, setting, episodes));
         }
         Assert.Equal(5000, store.EpisodeCount());

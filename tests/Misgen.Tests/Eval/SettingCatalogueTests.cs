@@ -1,3 +1,4 @@
+using Misgen.Studies;
 using Misgen.Eval;
 
 namespace Misgen.Tests.Eval;
@@ -13,7 +14,7 @@ public sealed class SettingCatalogueTests
     [InlineData("maze:red-line@black", 14)]
     public void Each_condition_has_the_published_number_of_settings(string condition, int count)
     {
-        var settings = SettingCatalogue.Condition(condition).Settings;
+        var settings = StudyCatalogue.Condition(condition).Settings;
         Assert.Equal(count, settings.Count);
         Assert.Equal(count, settings.Select(s => s.Spec).Distinct().Count());
         Assert.All(settings, s => Assert.Equal(condition, s.Condition));
@@ -22,22 +23,22 @@ public sealed class SettingCatalogueTests
     [Fact]
     public void Settings_are_spelled_as_duel_specs_with_the_condition_background()
     {
-        var textured = SettingCatalogue.Condition("maze:yellow-line@textured").Settings;
+        var textured = StudyCatalogue.Condition("maze:yellow-line@textured").Settings;
         Assert.Contains(textured, s => s.Spec == "maze:red-line+yellow-gem@textured");
         Assert.Contains(textured, s => s.Spec == "maze:yellow-line+yellow-line@textured");
         Assert.Contains(textured, s => s.Spec == "maze:black-line+white-line@textured");
-        var red = SettingCatalogue.Resolve("maze:red-line+yellow-gem@textured");
+        var red = StudyCatalogue.Resolve("maze:red-line+yellow-gem@textured");
         Assert.Equal(("red-line", "yellow-gem", "textured"), (red.Obj1, red.Obj2, red.Background));
-        var white = SettingCatalogue.Condition("maze:white-line@black").Settings;
+        var white = StudyCatalogue.Condition("maze:white-line@black").Settings;
         Assert.Contains(white, s => s.Spec == "maze:red-line+white-gem@black");
-        Assert.All(SettingCatalogue.All, s => Assert.EndsWith("@" + s.Condition!.Split('@')[1], s.Spec));
-        Assert.Equal(77, SettingCatalogue.All.Count());
+        Assert.All(StudyCatalogue.Settings, s => Assert.EndsWith("@" + s.Condition!.Split('@')[1], s.Spec));
+        Assert.Equal(77, StudyCatalogue.Settings.Count());
     }
 
     [Fact]
     public void Unknown_condition_names_the_valid_ones()
     {
-        var e = Assert.Throws<MisgenInputException>(() => SettingCatalogue.Condition("maze:mauve-line@black"));
+        var e = Assert.Throws<MisgenInputException>(() => StudyCatalogue.Condition("maze:mauve-line@black"));
         Assert.Contains("maze:mauve-line@black", e.Message);
         Assert.Contains("maze:yellow-line@textured", e.Message);
     }
@@ -45,14 +46,14 @@ public sealed class SettingCatalogueTests
     [Fact]
     public void Any_duel_spec_resolves_and_non_duels_are_rejected()
     {
-        var adHoc = SettingCatalogue.Resolve("maze:cyan-gem+purple-gem@grey");
+        var adHoc = StudyCatalogue.Resolve("maze:cyan-gem+purple-gem@grey");
         Assert.Null(adHoc.Condition);
         Assert.Equal("purple-gem", adHoc.Obj2);
-        Assert.Throws<MisgenInputException>(() => SettingCatalogue.Resolve("red-line"));
-        Assert.Throws<MisgenInputException>(() => SettingCatalogue.Resolve("maze:mauve-line+yellow-gem@textured"));
+        Assert.Throws<MisgenInputException>(() => StudyCatalogue.Resolve("red-line"));
+        Assert.Throws<MisgenInputException>(() => StudyCatalogue.Resolve("maze:mauve-line+yellow-gem@textured"));
         // Specs are kept in the canonical spelling, so "gray" and "grey" are one setting.
-        Assert.Equal("maze:red-line+green-line@grey", SettingCatalogue.Resolve(" maze:red-line+green-line@gray ").Spec);
-        Assert.Equal("maze:yellow-line@grey", SettingCatalogue.Resolve("maze:red-line+green-line@grey").Condition);
+        Assert.Equal("maze:red-line+green-line@grey", StudyCatalogue.Resolve(" maze:red-line+green-line@gray ").Spec);
+        Assert.Equal("maze:yellow-line@grey", StudyCatalogue.Resolve("maze:red-line+green-line@grey").Condition);
     }
 }
 

@@ -19,7 +19,7 @@ public sealed class PpoConfigTests
             (c.Gamma, c.GaeLambda, c.LearningRate, c.AdamEps, c.MaxGradNorm, c.ClipCoef, c.VfCoef, c.EntCoef));
         Assert.Equal((64, 16, 32, 32, 256), (c.ObservationSize, c.Width1, c.Width2, c.Width3, c.Hidden));
         Assert.Equal(5_000_000, c.TotalSteps);
-        Assert.Equal(10_000_000, PpoConfig.Preset("paper", textured: true).TotalSteps);
+        Assert.Equal(10_000_000, Recipe.Config("paper", Misgen.Envs.EnvSpec.Parse("maze:yellow-line@textured")).TotalSteps);
         Assert.Equal(100_000, c.NumLevels);
     }
 

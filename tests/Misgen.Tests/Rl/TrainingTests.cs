@@ -83,7 +83,7 @@ public sealed class TrainingTests : IDisposable
         var manifest = AgentManifest.Read(Dir("a"));
         Assert.True(manifest.SameRecipe(Smoke()));
         var model = Misgen.Nn.Safetensors.Load(Path.Combine(Dir("a"), AgentTraining.ModelFile));
-        Assert.Equal(PpoTrainer.NetworkOf(Smoke().Config), model.Config);
+        Assert.Equal(PpoTrainer.NetworkOf(Smoke().Config, Misgen.Envs.EnvSpec.Parse(Smoke().Spec)), model.Config);
         string[] csv = File.ReadAllLines(Path.Combine(Dir("a"), AgentTraining.CsvFile));
         Assert.Equal(1 + Smoke().Config.NumUpdates, csv.Length);
         foreach (var column in new[] { "timesteps", "episodes", "mean_return", "mean_length", "success_rate", "timeouts", "policy_loss",
@@ -142,8 +142,8 @@ public sealed class TrainingTests : IDisposable
     {
         AgentTraining.Run(Dir("h"), Smoke(), new TrainOptions { Pool = two });
         const string spec = "maze:yellow-line@black;timeout=20"; // short episodes keep the test fast
-        var a = HeldOutCheck.Run(Dir("h"), spec, start: 100_000, count: 12, seed: 3, envs: 5);
-        var b = HeldOutCheck.Run(Dir("h"), spec, start: 100_000, count: 12, seed: 3, envs: 5);
+        var a = HeldOutCheck.Run(Dir("h"), start: 100_000, count: 12, spec: spec, seed: 3, envs: 5);
+        var b = HeldOutCheck.Run(Dir("h"), start: 100_000, count: 12, spec: spec, seed: 3, envs: 5);
         Assert.Equal(12, a.Levels);
         Assert.Equal((a.Successes, a.Timeouts, a.MeanSteps), (b.Successes, b.Timeouts, b.MeanSteps));
         Assert.Equal(12, a.Successes + a.Timeouts); // a training maze ends only at the goal or the timeout

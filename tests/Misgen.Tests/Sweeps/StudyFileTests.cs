@@ -72,8 +72,6 @@ public sealed class StudyFileTests : IDisposable
     [InlineData("seeds: [1, 1]\nconditions:\n  - env: maze:yellow-line@black\n", ":1: seeds: seed 1 is listed twice")]
     [InlineData("seeds: 0..1\nconditions:\n  - preset: fast\n", ":3: conditions[0]: missing `env:`")]
     [InlineData("conditions:\n  - env: maze:yellow-line@black\n", ":2: conditions[0]: no seeds")]
-    [InlineData("seeds: 0..1\nconditions:\n  - env: maze:red-line+yellow-gem@black\n", ":3: conditions[0].env: 'maze:red-line+yellow-gem@black' is a duel")]
-    [InlineData("seeds: 0..1\nconditions:\n  - env: maze:yellow-line@black\n    settings: [maze:red-line@black]\n", ":4: conditions[0].settings: 'maze:red-line@black' is not a duel")]
     [InlineData("seeds: 0..1\nconditions:\n  - env: maze:yellow-line@black\nslurm:\n  time: soon\n", ":5: slurm.time: 'soon' is not a Slurm time limit")]
     [InlineData("seeds: 0..1\nconditions:\n  - env: maze:yellow-line@black\nslurm:\n  cpus: many\n", ":5: slurm.cpus: 'many' is not an integer")]
     [InlineData("seeds: 0..1\nrunner: magic\nconditions:\n  - env: maze:yellow-line@black\n", ":2: runner: unknown value 'magic'; valid: misgen, synthetic")]
@@ -81,12 +79,12 @@ public sealed class StudyFileTests : IDisposable
     [InlineData("seeds: 0..1\nconditions: []\n", ":2: conditions: a study needs a list")]
     [InlineData("seeds: 0..1\nconditions:\n  - env: maze:yellow-line@black\n  - env: maze:yellow-line@black\n", "two conditions are named 'maze-yellow-line-black'")]
     [InlineData("seeds: 0..1\nconditions:\n  - env: maze:blue-line@black\n    settings: all\n", ":4: conditions[0].settings: `all` means the catalogue's settings of the training env, and 'maze:blue-line@black' is not a catalogued condition")]
-    [InlineData("seeds: 0..1\nconditions:\n  - env: maze:yellow-line@black\n    settings: [red]\n", ":4: conditions[0].settings: 'red' is neither a duel env spec")]
-    [InlineData("seeds: 0..1\nconditions:\n  - env: maze:yellow-line@black\n    preset: turbo\n", ":4: conditions[0].preset: unknown preset 'turbo'; valid: fast, paper, smoke")]
+    [InlineData("seeds: 0..1\nconditions:\n  - env: maze:yellow-line@black\n    settings: [red]\n", ":4: conditions[0].settings: 'red' is neither an env spec")]
+    [InlineData("seeds: 0..1\nconditions:\n  - env: maze:yellow-line@black\n    preset: turbo\n", ":4: conditions[0].preset: unknown preset for maze 'turbo'; valid: fast, paper, smoke")]
     [InlineData("seeds: 0..1\nconditions:\n  - env: maze:yellow-line@black\n    set: {epochs: 2}\n", ":4: conditions[0].set: unknown config key 'epochs'; valid: total_steps")]
     [InlineData("seeds: 0..1\nconditions:\n  - env: maze:yellow-line@black\n    set: {num_envs: many}\n", ":4: conditions[0].set: bad value 'many' for num_envs")]
     [InlineData("seeds: [1\nconditions: 3\n", "not valid YAML")]
-    [InlineData("seeds: 0..1\nconditions:\n  - env: \"maze yellow\"\n", ":3: conditions[0].env: env spec 'maze yellow' has no game")]
+    [InlineData("seeds: 0..1\nconditions:\n  - env: \"maze yellow\"\n", ":3: conditions[0].env: unknown game 'maze yellow' in env spec 'maze yellow'; valid: maze")]
     [InlineData("seeds: 0..1\nconditions:\n  - env: maze:mauve-line@black\n", ":3: conditions[0].env: unknown")]
     [InlineData("seeds: 0..1\nconditions:\n  - env: maze:yellow-line@black\n    settings: [maze:red-line+yellow-gem@pink]\n", ":4: conditions[0].settings: unknown background 'pink'")]
     public void Invalid_files_name_the_line_and_the_field(string yaml, string expected)
@@ -109,7 +107,7 @@ public sealed class StudyFileTests : IDisposable
     public void All_means_the_catalogued_settings_of_the_training_env()
     {
         var c = Load("seeds: [0]\nconditions:\n  - env: maze:white-line@black\n    settings: all\n").Conditions[0];
-        Assert.Equal(Misgen.Eval.SettingCatalogue.Condition("maze:white-line@black").Settings.Select(x => x.Spec), c.Settings.Select(x => x.Spec));
+        Assert.Equal(Misgen.Studies.StudyCatalogue.Condition("maze:white-line@black").Settings.Select(x => x.Spec), c.Settings.Select(x => x.Spec));
         Assert.Equal(11, c.Settings.Count);   // ORIGINALS section 5
     }
 
@@ -138,7 +136,7 @@ public sealed class StudyFileTests : IDisposable
         Assert.Equal(settings, c.Settings.Count);
         Assert.Equal("paper", c.Preset);
         Assert.Equal(new LevelRange(100_000, 1_000), c.EvalLevels);
-        Assert.Equal(Misgen.Eval.SettingCatalogue.Condition(env).Settings.Select(x => x.Spec), c.Settings.Select(x => x.Spec));
+        Assert.Equal(Misgen.Studies.StudyCatalogue.Condition(env).Settings.Select(x => x.Spec), c.Settings.Select(x => x.Spec));
         string background = env[(env.IndexOf('@') + 1)..];
         Assert.All(c.Settings, s => Assert.EndsWith("@" + background, s.Spec));
     }

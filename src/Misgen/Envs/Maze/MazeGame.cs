@@ -6,10 +6,10 @@ namespace Misgen.Envs.Maze;
 /// The colour-versus-shape maze's rules (procgen's maze_pure_yellowline and maze_colorsobjects_duel):
 /// the agent starts in the bottom-left cell and moves one cell per step unless a wall or the edge blocks it;
 /// reaching obj1 gives +10, obj2 (duel only) -10, and either ends the episode (terminated);
-/// after <see cref="EnvSpec.Timeout"/> steps without an object the episode is truncated with reward 0.
-/// No drawing and no buffers here: <see cref="Render.MazeRenderer"/> draws a game, <see cref="VecEnv"/> runs many.
+/// after <see cref="MazeConfig.Timeout"/> steps without an object the episode is truncated with reward 0.
+/// No drawing and no buffers here: <see cref="MazeRenderer"/> draws a game, <see cref="VecEnv"/> runs many.
 /// </summary>
-public sealed class MazeGame
+public sealed class MazeGame : IGame
 {
     /// <summary>Bytes of <see cref="WriteState"/>.</summary>
     public const int StateSize = 24;
@@ -17,12 +17,15 @@ public sealed class MazeGame
     public MazeGame(EnvSpec spec)
     {
         Spec = spec ?? throw new ArgumentNullException(nameof(spec));
-        Level = new MazeLevel(spec.WorldSize);
+        Config = spec.ConfigAs<MazeConfig>();
+        Level = new MazeLevel(Config.WorldSize);
     }
 
     public EnvSpec Spec { get; }
+    public MazeConfig Config { get; }
     public MazeLevel Level { get; }
     public int LevelSeed => Level.LevelSeed;
+    public int LevelVersion { get; private set; }
     public int AgentX { get; private set; }
     public int AgentY { get; private set; }
 
@@ -32,22 +35,23 @@ public sealed class MazeGame
     public int Steps { get; private set; }
     public float Return { get; private set; }
 
-    /// <summary>How the episode ended, or <see cref="Outcome.None"/> while it runs.</summary>
-    public Outcome Outcome { get; private set; }
+    /// <summary>How the episode ended (<see cref="MazeOutcome"/>), or 0 while it runs.</summary>
+    public byte Outcome { get; private set; }
 
-    public bool IsDone => Outcome != Outcome.None;
+    public bool IsDone => Outcome != 0;
 
     /// <summary>Starts the level of <paramref name="levelSeed"/> (procgen: mt19937 seeded with it).</summary>
     public void Reset(int levelSeed)
     {
         if (levelSeed < 0) throw new MisgenInputException($"level seeds are 0..{int.MaxValue}, got {levelSeed}");
-        Level.Generate(levelSeed, Spec.IsDuel);
+        Level.Generate(levelSeed, Config.IsDuel);
+        LevelVersion++;
         AgentX = 0;
         AgentY = 0;
         FacingRight = false;
         Steps = 0;
         Return = 0;
-        Outcome = Outcome.None;
+        Outcome = 0;
     }
 
     /// <summary>
@@ -56,7 +60,7 @@ public sealed class MazeGame
     /// </summary>
     public void PlaceAgent(int x, int y, bool facingRight = false)
     {
-        int w = Spec.WorldSize;
+        int w = Config.WorldSize;
         if (x < 0 || y < 0 || x >= w || y >= w || Level[x, y] == Cell.Wall)
             throw new MisgenInputException($"cell ({x}, {y}) is not an open cell of level {LevelSeed}; valid: open cells with 0 <= x, y < {w}");
         AgentX = x;
@@ -68,7 +72,7 @@ public sealed class MazeGame
     {
         if (IsDone) throw new InvalidOperationException("the episode is over; call Reset first");
         var (vx, vy) = Actions.MazeMove(action);
-        int w = Spec.WorldSize, nx = AgentX + vx, ny = AgentY + vy;
+        int w = Config.WorldSize, nx = AgentX + vx, ny = AgentY + vy;
         if (nx >= 0 && ny >= 0 && nx < w && ny < w && Level[nx, ny] != Cell.Wall)
         {
             AgentX = nx;
@@ -79,22 +83,33 @@ public sealed class MazeGame
         Steps++;
 
         float reward = 0;
-        var reached = Outcome.None;
+        byte reached = 0;
         int cell = AgentY * w + AgentX;
         switch (Level.Cells[cell])
         {
-            case Cell.Obj1: reward = 10; reached = Outcome.Obj1; Level.Take(cell); break;
-            case Cell.Obj2: reward = -10; reached = Outcome.Obj2; Level.Take(cell); break;
+            case Cell.Obj1: reward = 10; reached = MazeOutcome.Obj1; Take(cell); break;
+            case Cell.Obj2: reward = -10; reached = MazeOutcome.Obj2; Take(cell); break;
         }
         Return += reward;
-        bool terminated = reached != Outcome.None;
-        bool truncated = !terminated && Steps >= Spec.Timeout;
-        Outcome = terminated ? reached : truncated ? Outcome.Timeout : Outcome.None;
-        return new StepResult(reward, terminated, truncated, reached, Steps);
+        bool terminated = reached != 0;
+        bool truncated = !terminated && Steps >= Config.Timeout;
+        Outcome = terminated ? reached : truncated ? MazeOutcome.Timeout : (byte)0;
+        return new StepResult(reward, terminated, truncated, Outcome, Steps);
+    }
+
+    private void Take(int cell)
+    {
+        Level.Take(cell);
+        LevelVersion++;
     }
 
     /// <summary>The finished (or running) episode as an <see cref="EpisodeInfo"/>.</summary>
-    public EpisodeInfo Episode => new(Outcome, Steps, LevelSeed, Return);
+    public EpisodeInfo Episode => EpisodeInfo.Of(this);
+
+    /// <summary>The maze reports no facts beyond outcome, steps and return.</summary>
+    public void WriteFacts(Span<float> facts) { }
+
+    int IGame.StateSize => StateSize;
 
     /// <summary>Everything needed to continue bit-identically (<see cref="StateSize"/> bytes); the level is regenerated from its seed.</summary>
     public void WriteState(Span<byte> state)
@@ -105,7 +120,7 @@ public sealed class MazeGame
         BinaryPrimitives.WriteInt32LittleEndian(state[12..], Steps);
         BinaryPrimitives.WriteSingleLittleEndian(state[16..], Return);
         state[20] = FacingRight ? (byte)1 : (byte)0;
-        state[21] = (byte)Outcome;
+        state[21] = Outcome;
         state[22] = 0;
         state[23] = 0;
     }
@@ -115,8 +130,8 @@ public sealed class MazeGame
         if (state.Length < StateSize) throw new MisgenInputException("game state is truncated");
         int seed = BinaryPrimitives.ReadInt32LittleEndian(state);
         int x = BinaryPrimitives.ReadInt32LittleEndian(state[4..]), y = BinaryPrimitives.ReadInt32LittleEndian(state[8..]);
-        int w = Spec.WorldSize;
-        if (seed < 0 || x < 0 || y < 0 || x >= w || y >= w || state[21] > (byte)Outcome.Timeout)
+        int w = Config.WorldSize;
+        if (seed < 0 || x < 0 || y < 0 || x >= w || y >= w || state[21] > MazeOutcome.Timeout)
             throw new MisgenInputException("game state is corrupt or belongs to another env spec");
         Reset(seed);
         AgentX = x;
@@ -124,8 +139,33 @@ public sealed class MazeGame
         Steps = BinaryPrimitives.ReadInt32LittleEndian(state[12..]);
         Return = BinaryPrimitives.ReadSingleLittleEndian(state[16..]);
         FacingRight = state[20] != 0;
-        Outcome = (Outcome)state[21];
+        Outcome = state[21];
         // A finished episode's object was taken where the agent stands.
-        if (Outcome is Outcome.Obj1 or Outcome.Obj2) Level.Take(y * w + x);
+        if (Outcome is MazeOutcome.Obj1 or MazeOutcome.Obj2) Take(y * w + x);
+    }
+
+    public LevelDescription Describe()
+    {
+        int w = Config.WorldSize;
+        var grid = new string[w];
+        var entities = new List<LevelEntity>();
+        for (int y = 0; y < w; y++)
+        {
+            var row = new char[w];
+            for (int x = 0; x < w; x++)
+            {
+                var cell = Level[x, y];
+                row[x] = cell switch { Cell.Wall => '#', Cell.Obj1 => '1', Cell.Obj2 => '2', _ => '.' };
+                if (x == AgentX && y == AgentY) row[x] = 'A';
+                if (cell is Cell.Obj1 or Cell.Obj2)
+                {
+                    var obj = cell == Cell.Obj1 ? Config.Obj1 : Config.Obj2!.Value;
+                    entities.Add(new LevelEntity(cell == Cell.Obj1 ? "obj1" : "obj2", x + 0.5, y + 0.5,
+                        new Dictionary<string, object> { ["object"] = obj.ToString() }));
+                }
+            }
+            grid[w - 1 - y] = new string(row);
+        }
+        return new LevelDescription(Spec.ToString(), LevelSeed, w, w, grid, MazeDefinition.Instance.Legend, entities, AgentX + 0.5, AgentY + 0.5);
     }
 }

@@ -10,7 +10,7 @@ namespace Misgen.Envs.Maze;
 /// size (stretched textures, the wall layer, object and mouse pixels per cell) is computed once here, so
 /// drawing a level is a few copies and drawing a step is one copy plus the mouse.
 /// </summary>
-public sealed class MazeRenderer
+public sealed class MazeRenderer : GameRenderer<MazeGame>
 {
     private const double ObjectMargin = 0.02; // objects fill their cell with a 0.02-cell margin
 
@@ -71,6 +71,7 @@ public sealed class MazeRenderer
     public int WorldSize { get; }
     public int Size { get; }
     public int FrameBytes { get; }
+    public override ObservationShape Shape => new(Size, 3);
     private double CellPixels => (double)Size / WorldSize;
 
     /// <summary>Screen cell (0 = left column, or top row) that pixel <paramref name="p"/>'s centre falls in.</summary>
@@ -140,12 +141,22 @@ public sealed class MazeRenderer
     /// <summary>The texture layer (index 0..8) at this size; for tests and pictures.</summary>
     public ReadOnlySpan<byte> TextureLayer(int index) => textureLayers.Value[index];
 
+    /// <summary>Background, walls and objects of the level (everything but the agent) into <paramref name="layer"/>.</summary>
+    public override void DrawLevel(MazeGame game, Span<byte> layer) => DrawLevel(game.Level, game.Config, layer);
+
+    /// <summary>The level layer plus the mouse.</summary>
+    public override void DrawFrame(MazeGame game, ReadOnlySpan<byte> layer, Span<byte> frame)
+    {
+        layer[..FrameBytes].CopyTo(frame);
+        DrawAgent(frame, game.AgentX, game.AgentY, game.FacingRight);
+    }
+
     /// <summary>Background, walls and objects of the level (everything but the agent) into <paramref name="frame"/>.</summary>
-    public void DrawLevel(MazeLevel level, EnvSpec spec, Span<byte> frame)
+    public void DrawLevel(MazeLevel level, MazeConfig config, Span<byte> frame)
     {
         if (level.WorldSize != WorldSize) throw new ArgumentException("level and renderer world sizes differ", nameof(level));
         frame = frame[..FrameBytes];
-        switch (spec.Background)
+        switch (config.Background)
         {
             case Background.Black: frame.Clear(); break;
             case Background.Grey: frame.Fill(Palette.Grey); break;
@@ -165,7 +176,7 @@ public sealed class MazeRenderer
                     wallLayer.AsSpan(py * rowBytes + start, length).CopyTo(frame.Slice(py * rowBytes + start, length));
                 continue;
             }
-            var obj = kind == Cell.Obj1 ? spec.Obj1 : spec.Obj2!.Value;
+            var obj = kind == Cell.Obj1 ? config.Obj1 : config.Obj2!.Value;
             if (!obj.IsVisible) continue;
             var (r, g, b) = obj.Rgb;
             foreach (int o in obj.Shape == ObjectShape.Line ? lineOffsets[cell] : gemOffsets[cell])
@@ -193,9 +204,9 @@ public sealed class MazeRenderer
     }
 
     /// <summary>The whole observation of <paramref name="game"/>.</summary>
-    public void Draw(MazeGame game, Span<byte> frame)
+    public override void Draw(MazeGame game, Span<byte> frame)
     {
-        DrawLevel(game.Level, game.Spec, frame);
+        DrawLevel(game.Level, game.Config, frame);
         DrawAgent(frame, game.AgentX, game.AgentY, game.FacingRight);
     }
 }

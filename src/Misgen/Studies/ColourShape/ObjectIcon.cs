@@ -1,6 +1,7 @@
-using static Misgen.Analysis.Svg;
+using System.Globalization;
+using Misgen.Envs.Maze;
 
-namespace Misgen.Analysis;
+namespace Misgen.Studies.ColourShape;
 
 /// <summary>
 /// Small SVG pictures of the maze objects for plot axes and tables: a tile in a neutral grey with
@@ -9,17 +10,17 @@ namespace Misgen.Analysis;
 /// </summary>
 public static class ObjectIcon
 {
-    private static readonly Dictionary<string, string> Colours = new()
-    {
-        ["black"] = "#000000", ["blue"] = "#0000ff", ["cyan"] = "#00ffff", ["green"] = "#00ff00",
-        ["purple"] = "#ff00ff", ["red"] = "#ff0000", ["white"] = "#ffffff", ["yellow"] = "#ffff00",
-    };
-
     /// <summary>The CSS colour of an object name such as <c>red-line</c> (grey for unknown or invisible).</summary>
     public static string ColourOf(string objectName)
     {
-        string colour = objectName.Split('-')[0];
-        return Colours.GetValueOrDefault(colour, "#9ca3af");
+        string name = objectName.Trim().ToLowerInvariant();
+        foreach (var o in MazeObject.All)
+        {
+            if (o.ToString() != name || !o.IsVisible) continue;
+            var (r, g, b) = o.Rgb;
+            return $"#{r:x2}{g:x2}{b:x2}";
+        }
+        return "#9ca3af";
     }
 
     /// <summary>An icon of <paramref name="size"/> px centred at (cx, cy), with a tooltip naming the object.</summary>
@@ -57,4 +58,8 @@ public static class ObjectIcon
     /// <summary>A standalone inline SVG of one icon, for HTML tables.</summary>
     public static string Inline(string objectName, double size = 18) =>
         $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{N(size)}\" height=\"{N(size)}\" viewBox=\"0 0 {N(size)} {N(size)}\" class=\"icon\">{Draw(objectName, size / 2, size / 2, size)}</svg>";
+
+    private static string N(double value) => Math.Round(value, 2).ToString("0.##", CultureInfo.InvariantCulture);
+
+    private static string Escape(string text) => System.Security.SecurityElement.Escape(text);
 }

@@ -1,40 +1,42 @@
 using Misgen.Envs.Maze;
-using Misgen.Envs;
+using Misgen.Eval;
 
-namespace Misgen.Eval;
+namespace Misgen.Studies.ColourShape;
 
 /// <summary>
-/// Every test setting of the published colour-versus-shape study (ORIGINALS section 5), grouped by
-/// the training condition it was evaluated for, spelled as env specs. Any other duel spec can be
-/// evaluated too (<see cref="Resolve"/>); the catalogue only names the study's.
+/// The colour-versus-shape study (docs/ORIGINS.md, "The colour-versus-shape maze"): agents trained to reach
+/// a line of one colour, tested in duels of two objects that differ in colour, shape or both. Its 77
+/// settings, grouped by the six training conditions they were evaluated for, its object icons and the
+/// settings its report regresses on each other.
 /// </summary>
-public static class SettingCatalogue
+public sealed class ColourShapeStudy : StudyModule
 {
     /// <summary>Line colours in the order <c>misgen settings</c> lists them.</summary>
-    public static readonly IReadOnlyList<string> Colours = ["black", "blue", "cyan", "green", "purple", "red", "white", "yellow"];
+    public static IReadOnlyList<string> Colours { get; } = MazeObject.PureColours.Select(c => c.ToString().ToLowerInvariant()).ToArray();
 
-    public static IReadOnlyList<TrainingCondition> Conditions { get; } = Build();
+    // After Colours: static initialisers run in the order they are written.
+    public static ColourShapeStudy Instance { get; } = new();
 
-    /// <summary>Every catalogued setting, condition by condition.</summary>
-    public static IEnumerable<Setting> All => Conditions.SelectMany(c => c.Settings);
+    private ColourShapeStudy() => conditions = Build();
 
-    /// <summary>The condition with this training spec; MisgenInputException naming the valid ones otherwise.</summary>
-    public static TrainingCondition Condition(string spec) =>
-        Conditions.FirstOrDefault(c => c.Spec == spec.Trim())
-        ?? throw MisgenInputException.Unknown("training condition", spec, Conditions.Select(c => c.Spec));
+    private readonly IReadOnlyList<TrainingCondition> conditions;
 
-    /// <summary>
-    /// The setting for a spec: the catalogued one (with its condition) when the study evaluated it,
-    /// otherwise an ad-hoc setting for any duel spec.
-    /// </summary>
-    public static Setting Resolve(string spec, string? condition = null)
-    {
-        // Parsing first gives the canonical spelling and a message naming any bad part.
-        string canonical = EnvSpec.Parse(spec).ToString();
-        var found = All.FirstOrDefault(s => s.Spec == canonical && (condition is null || s.Condition == condition))
-                    ?? All.FirstOrDefault(s => s.Spec == canonical);
-        return found ?? new Setting(canonical, condition);
-    }
+    public override string Name => "colour-shape";
+
+    public override string Description => "colour versus shape: which object an agent trained on a coloured line pursues in a duel";
+
+    public override IReadOnlyList<string> Games { get; } = ["maze"];
+
+    public override IReadOnlyList<TrainingCondition> Conditions => conditions;
+
+    public override string? Icon(string objectName, double cx, double cy, double size) => ObjectIcon.Draw(objectName, cx, cy, size);
+
+    /// <summary>The published example first: yellow gem vs red line regressed on green line vs red line.</summary>
+    public override IReadOnlyList<(string X, string Y)> RegressionPairs { get; } =
+    [
+        ("maze:green-line+yellow-gem@textured", "maze:red-line+yellow-gem@textured"),
+        ("maze:red-line+green-line@textured", "maze:red-line+yellow-gem@textured"),
+    ];
 
     private static List<TrainingCondition> Build()
     {
