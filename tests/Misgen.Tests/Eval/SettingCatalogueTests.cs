@@ -62,18 +62,11 @@ public sealed class SettingsVerbTests
     [Fact]
     public void Lists_json_lines_for_a_condition_and_rejects_an_unknown_one()
     {
-        var output = new StringWriter();
-        var original = Console.Out;
-        int code;
-        lock (ConsoleLock.Gate)
-        {
-            Console.SetOut(output);
-            try { code = VerbRunner.Run("SettingsVerb", "settings", "--condition", "maze:red-line@grey", "--json"); }
-            finally { Console.SetOut(original); }
-        }
+        int code = 0;
+        string output = ConsoleCapture.Run(() => code = VerbRunner.Run("SettingsVerb", "settings", "--condition", "maze:red-line@grey", "--json"));
         Assert.Equal(0, code);
         // Other test classes may print at the same time: keep only this verb's JSON lines.
-        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Where(l => l.StartsWith("{\"condition\":", StringComparison.Ordinal)).ToArray();
         Assert.Equal(11, lines.Length);
         var first = System.Text.Json.JsonDocument.Parse(lines[0]).RootElement;
@@ -84,7 +77,3 @@ public sealed class SettingsVerbTests
 }
 
 /// <summary>Tests that redirect the console take this lock so their output does not mix.</summary>
-internal static class ConsoleLock
-{
-    public static readonly object Gate = new();
-}

@@ -4,10 +4,10 @@ namespace Misgen.Tests.Nn;
 
 public sealed class ImpalaCnnTests
 {
-    internal static byte[] RandomObservations(int batch, int size, ulong seed)
+    internal static byte[] RandomObservations(int batch, int size, ulong seed, int channels = 3)
     {
         var rng = new Rng(seed);
-        var obs = new byte[batch * size * size * 3];
+        var obs = new byte[batch * size * size * channels];
         for (int i = 0; i < obs.Length; i++) obs[i] = (byte)rng.NextInt(256);
         return obs;
     }
@@ -65,22 +65,25 @@ public sealed class ImpalaCnnTests
         Assert.False(model.Parameters[4].Value.SequenceEqual(other.Parameters[4].Value));
     }
 
-    public static TheoryData<int, int, int, int, int> Shapes => new()
+    public static TheoryData<int, int, int, int, int, int> Shapes => new()
     {
-        { 12, 3, 5, 4, 7 },     // widths not multiples of 16, odd sizes after pooling
-        { 16, 16, 32, 32, 32 },
-        { 11, 1, 17, 33, 5 },   // a single channel, widths just past a vector
-        { 48, 16, 32, 32, 256 },
+        { 12, 3, 5, 4, 7, 3 },     // widths not multiples of 16, odd sizes after pooling
+        { 16, 16, 32, 32, 32, 3 },
+        { 11, 1, 17, 33, 5, 3 },   // a single channel, widths just past a vector
+        { 48, 16, 32, 32, 256, 3 },
+        { 12, 8, 16, 16, 32, 2 },  // a gridworld's one-hot planes: 12x12x2
+        { 14, 4, 8, 8, 16, 6 },    // 14x14x6
+        { 9, 5, 3, 2, 6, 1 },      // one input plane
     };
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void Forward_matches_the_double_precision_reference(int size, int w1, int w2, int w3, int hidden)
+    public void Forward_matches_the_double_precision_reference(int size, int w1, int w2, int w3, int hidden, int channels)
     {
-        var config = new ImpalaConfig(size, w1, w2, w3, 15, hidden);
+        var config = new ImpalaConfig(size, w1, w2, w3, 15, hidden, channels);
         var model = RandomModel(config, 3);
         int batch = 5;
-        var obs = RandomObservations(batch, size, 11);
+        var obs = RandomObservations(batch, size, 11, channels);
         var logits = new float[batch * 15];
         var values = new float[batch];
         model.Forward(obs, batch, logits, values);
@@ -92,22 +95,24 @@ public sealed class ImpalaCnnTests
         var reference = new ReferenceImpala(model);
         for (int n = 0; n < batch; n++)
         {
-            var expected = reference.Run(obs.AsSpan(n * size * size * 3, size * size * 3));
+            var expected = reference.Run(obs.AsSpan(n * size * size * channels, size * size * channels));
             for (int a = 0; a < 15; a++) Assert.Equal(expected["logits"][a], logits[n * 15 + a], 1e-4);
             Assert.Equal(expected["values"][0], values[n], 1e-4);
         }
     }
 
     [Theory]
-    [InlineData(9, 3, 5, 4, 7)]
-    [InlineData(8, 16, 17, 32, 16)]
-    [InlineData(12, 2, 3, 5, 9)]
-    public void Backward_matches_finite_differences_of_the_reference(int size, int w1, int w2, int w3, int hidden)
+    [InlineData(9, 3, 5, 4, 7, 3)]
+    [InlineData(8, 16, 17, 32, 16, 3)]
+    [InlineData(12, 2, 3, 5, 9, 3)]
+    [InlineData(12, 4, 5, 3, 8, 2)]
+    [InlineData(7, 3, 4, 5, 6, 5)]
+    public void Backward_matches_finite_differences_of_the_reference(int size, int w1, int w2, int w3, int hidden, int channels)
     {
-        var config = new ImpalaConfig(size, w1, w2, w3, 15, hidden);
+        var config = new ImpalaConfig(size, w1, w2, w3, 15, hidden, channels);
         var model = RandomModel(config, 5);
         int batch = 3;
-        var obs = RandomObservations(batch, size, 13);
+        var obs = RandomObservations(batch, size, 13, channels);
         var rng = new Rng(99);
         var dLogits = new float[batch * 15];
         var dValues = new float[batch];
@@ -123,7 +128,7 @@ public sealed class ImpalaCnnTests
             double loss = 0;
             for (int n = 0; n < batch; n++)
             {
-                var r = reference.Run(obs.AsSpan(n * size * size * 3, size * size * 3));
+                var r = reference.Run(obs.AsSpan(n * size * size * channels, size * size * channels));
                 for (int a = 0; a < 15; a++) loss += dLogits[n * 15 + a] * r["logits"][a];
                 loss += dValues[n] * r["values"][0];
             }

@@ -4,7 +4,7 @@ namespace Misgen.Tests.Nn;
 
 /// <summary>
 /// An independent, deliberately naive double-precision IMPALA-CNN in PyTorch semantics (NCHW,
-/// state-dict layouts), written from ORIGINALS section 3 and not from the kernels: the reference
+/// state-dict layouts), written from the architecture in docs/ORIGINS.md and not from the kernels: the reference
 /// the fast network is checked against, and the function finite differences are taken of.
 /// </summary>
 internal sealed class ReferenceImpala
@@ -24,12 +24,12 @@ internal sealed class ReferenceImpala
     public Dictionary<string, double[]> Run(ReadOnlySpan<byte> observation)
     {
         var acts = new Dictionary<string, double[]>();
-        int size = config.InputSize, c = 3;
-        var x = new double[3 * size * size];
-        for (int ch = 0; ch < 3; ch++)
+        int size = config.InputSize, c = config.Channels;
+        var x = new double[c * size * size];
+        for (int ch = 0; ch < c; ch++)
             for (int y = 0; y < size; y++)
                 for (int xx = 0; xx < size; xx++)
-                    x[(ch * size + y) * size + xx] = (double)(float)(observation[(y * size + xx) * 3 + ch] / 255f);
+                    x[(ch * size + y) * size + xx] = (double)(float)(observation[(y * size + xx) * c + ch] / 255f);
         int[] widths = [config.Width1, config.Width2, config.Width3];
         for (int b = 1; b <= 3; b++)
         {

@@ -63,7 +63,7 @@ public sealed class RoomGame : IGame
     /// <summary>start_distance: the shortest path from the start to the goal, in steps.</summary>
     public void WriteFacts(Span<float> facts) => facts[0] = GoalX + GoalY;
 
-    public int StateSize => 20;
+    public int StateSize => 24;
 
     public void WriteState(Span<byte> state)
     {
@@ -72,6 +72,7 @@ public sealed class RoomGame : IGame
         BinaryPrimitives.WriteInt32LittleEndian(state[8..], AgentY);
         BinaryPrimitives.WriteInt32LittleEndian(state[12..], Steps);
         BinaryPrimitives.WriteSingleLittleEndian(state[16..], Return);
+        BinaryPrimitives.WriteInt32LittleEndian(state[20..], Config.Size); // a state only fits a room of its size
     }
 
     public void ReadState(ReadOnlySpan<byte> state)
@@ -81,7 +82,7 @@ public sealed class RoomGame : IGame
         int x = BinaryPrimitives.ReadInt32LittleEndian(state[4..]), y = BinaryPrimitives.ReadInt32LittleEndian(state[8..]);
         int steps = BinaryPrimitives.ReadInt32LittleEndian(state[12..]);
         int n = Config.Size;
-        if (seed < 0 || x < 0 || y < 0 || x >= n || y >= n || steps < 0 || steps > Config.Timeout)
+        if (BinaryPrimitives.ReadInt32LittleEndian(state[20..]) != n || seed < 0 || x < 0 || y < 0 || x >= n || y >= n || steps < 0 || steps > Config.Timeout)
             throw new MisgenInputException("room state is corrupt or belongs to another spec");
         Reset(seed);
         (AgentX, AgentY, Steps) = (x, y, steps);
