@@ -2,7 +2,7 @@
 """PyTorch side of Misgen's network-core checks (runs with Debian's python3-torch).
 
 1. Cross-check: builds the original IMPALA-CNN (train-procgen's ImpalaModel + CategoricalPolicy,
-   ORIGINALS section 3) in PyTorch, loads a Misgen safetensors file with load_state_dict(strict=True)
+   docs/ORIGINS.md §3) in PyTorch, loads a Misgen safetensors file with load_state_dict(strict=True)
    and compares logits and value with Misgen's on the same observations (max abs diff < 1e-4).
    The inputs come from `misgen bench-nn --export DIR` (model-64.safetensors, obs-64.bin,
    out-64.bin, and the same for 32): obs are N*S*S*3 uint8 HWC RGB, outputs N*15 logits then N values (float32 LE).

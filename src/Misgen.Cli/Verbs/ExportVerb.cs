@@ -16,7 +16,7 @@ internal static class ExportVerb
         var command = new Command("export", "Write a results database as episodes.csv and metrics.csv for pandas.") { results, output };
         command.SetAction(parseResult =>
         {
-            using var store = ResultsStore.Open(parseResult.GetValue(results)!, mustExist: true);
+            using var store = ResultsStore.OpenRead(parseResult.GetValue(results)!);
             var (episodes, metrics) = ResultsExport.Write(store, parseResult.GetValue(output)!);
             Console.WriteLine($"wrote {episodes} ({store.EpisodeCount()} episodes) and {metrics}");
             return Cli.Done;

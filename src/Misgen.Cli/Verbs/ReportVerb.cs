@@ -19,7 +19,7 @@ internal static class ReportVerb
         };
         command.SetAction(parseResult =>
         {
-            using var store = ResultsStore.Open(parseResult.GetValue(results)!, mustExist: true);
+            using var store = ResultsStore.OpenRead(parseResult.GetValue(results)!);
             string path = Path.GetFullPath(parseResult.GetValue(output)!);
             StudyReport.Write(store, path, new ReportOptions
             {

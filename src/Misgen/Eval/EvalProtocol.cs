@@ -1,7 +1,7 @@
 namespace Misgen.Eval;
 
 /// <summary>
-/// The evaluation protocol of the study (ORIGINALS section 4): <see cref="Levels"/> levels from
+/// The evaluation protocol of the study (docs/ORIGINS.md §4): <see cref="Levels"/> levels from
 /// <see cref="StartLevel"/> (100000..100999), one episode per level, actions sampled from the policy.
 /// <see cref="BatchSize"/> levels run side by side and share each forward pass; finished episodes
 /// are stored every <see cref="StoreEvery"/> episodes (and at the end, or when interrupted).

@@ -68,7 +68,12 @@ internal static unsafe class ConvKernels
         }
     }
 
-    // Micro-kernels below are generated (one per pixel count) so the accumulators stay in registers.
+    // Micro-kernels below are written out by hand, one per shape (16, 8, 4, 2 or 1 output pixels x 1 or 2
+    // groups of 16 output channels), so the accumulators stay in registers: there is no generator. All
+    // follow one pattern: load the bias into P x G accumulators; for each kernel row ky and input channel
+    // broadcast the P + 2 input pixels of that row once and fused-multiply-add each into the accumulators
+    // it feeds (pixel p uses taps kx = 0..2 of inputs p..p+2, hence the staircase of FMAs); then add the
+    // residual addend if any and store. KernelTests checks every shape against the scalar reference.
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pixels16Group1<TStride>(float* input, Plane inPlane, float* weights, float* bias, float* output, Plane outPlane, float* addend, int y, int x, int g)

@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 namespace Misgen.Nn;
 
 /// <summary>
-/// The IMPALA-CNN actor-critic of the study (ORIGINALS section 3): three blocks of
+/// The IMPALA-CNN actor-critic of the study (docs/ORIGINS.md §3): three blocks of
 /// [conv3x3 -> maxpool(3, 2, 1) -> residual -> residual], then relu, flatten, fc, relu and the
 /// policy and value heads. Parameters keep the PyTorch names and layouts; the kernels work on
 /// packed copies (NHWC activations, channels padded to 16), repacked at the start of every pass so

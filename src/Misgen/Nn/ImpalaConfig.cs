@@ -1,7 +1,7 @@
 namespace Misgen.Nn;
 
 /// <summary>
-/// Shape of an IMPALA-CNN policy (ORIGINALS section 3): three blocks of widths
+/// Shape of an IMPALA-CNN policy (docs/ORIGINS.md §3): three blocks of widths
 /// <see cref="Width1"/>..<see cref="Width3"/>, a hidden layer of <see cref="Hidden"/> units and
 /// <see cref="Actions"/> logits, for square observations of <see cref="InputSize"/> pixels with
 /// <see cref="Channels"/> bytes each (3 for RGB; one-hot gridworlds have one per plane).

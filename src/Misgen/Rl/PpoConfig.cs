@@ -8,7 +8,7 @@ namespace Misgen.Rl;
 /// <summary>
 /// Every hyperparameter of a PPO run, one documented field each (CleanRL style). Keys users see
 /// (in agent.yaml and <c>--set key=value</c>) are the snake_case field names, e.g. <c>num_envs</c>.
-/// Defaults are the <c>paper</c> recipe (ORIGINALS section 3, train-procgen config hard-500).
+/// Defaults are the <c>paper</c> recipe (docs/ORIGINS.md §3, train-procgen config hard-500).
 /// </summary>
 public sealed class PpoConfig
 {

@@ -75,7 +75,7 @@ public sealed class EnvSpecTests
     [Fact]
     public void Actions_follow_procgen_mapping_without_diagonals()
     {
-        // ORIGINALS section 1: 0-2 left, 3 down, 4 stay, 5 up, 6-8 right, 9-14 stay.
+        // docs/ORIGINS.md §1: 0-2 left, 3 down, 4 stay, 5 up, 6-8 right, 9-14 stay.
         (int, int)[] expected = [(-1, 0), (-1, 0), (-1, 0), (0, -1), (0, 0), (0, 1), (1, 0), (1, 0), (1, 0),
                                  (0, 0), (0, 0), (0, 0), (0, 0), (0, 0), (0, 0)];
         Assert.Equal(15, Actions.Count);

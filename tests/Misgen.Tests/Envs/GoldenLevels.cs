@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Misgen.Tests.Envs;
 
-/// <summary>The golden levels the original C++ produced (Data/maze-colour-shape.json, from shared/data).</summary>
+/// <summary>The golden levels the original C++ produced (Data/maze-colour-shape.json; docs/ORIGINS.md §2).</summary>
 internal static class GoldenLevels
 {
     public sealed record Level(

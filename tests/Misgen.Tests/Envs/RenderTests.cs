@@ -99,7 +99,7 @@ public sealed class RenderTests
     [Fact]
     public void Sprites_have_the_original_shapes_and_sizes()
     {
-        // ORIGINALS section 2: line 3,411 px of 128x128, ~29 px per row; gem bbox x 29..98, y 40..87, 2,394 px.
+        // docs/ORIGINS.md §2: line 3,411 px of 128x128, ~29 px per row; gem bbox x 29..98, y 40..87, 2,394 px.
         int line = ObjectSprites.Line.Count(p => p);
         Assert.InRange(line, 3411 * 0.97, 3411 * 1.03);
         int middleRow = Enumerable.Range(0, 128).Count(x => ObjectSprites.Line[64 * 128 + x]);

@@ -6,7 +6,7 @@ namespace Misgen.Tests.Envs;
 
 public sealed class TextureTests
 {
-    // ORIGINALS section 2, the per-channel statistics of the original nine background images (0..255).
+    // docs/ORIGINS.md §2, the per-channel statistics of the original nine background images (0..255).
     private static readonly double[,] Expected =
     {
         { 90.4, 92.6, 92.3, 14.0, 13.9, 14.1 },

@@ -108,7 +108,7 @@ public sealed class StudyFileTests : IDisposable
     {
         var c = Load("seeds: [0]\nconditions:\n  - env: maze:white-line@black\n    settings: all\n").Conditions[0];
         Assert.Equal(Misgen.Studies.StudyCatalogue.Condition("maze:white-line@black").Settings.Select(x => x.Spec), c.Settings.Select(x => x.Spec));
-        Assert.Equal(11, c.Settings.Count);   // ORIGINALS section 5
+        Assert.Equal(11, c.Settings.Count);   // docs/ORIGINS.md §5
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public sealed class StudyFileTests : IDisposable
     public void Missing_file_is_bad_input() =>
         Assert.Contains("does not exist", Assert.Throws<MisgenInputException>(() => Study.Load(Path.Combine(kit.Dir, "nope.yaml"))).Message);
 
-    // The six published conditions (ORIGINALS section 5): agents and number of settings per condition.
+    // The six published conditions (docs/ORIGINS.md §5): agents and number of settings per condition.
     [Theory]
     [InlineData("yellow-line-textured", "maze:yellow-line@textured", 100, 16)]
     [InlineData("yellow-line-black", "maze:yellow-line@black", 100, 14)]

@@ -12,7 +12,7 @@ public enum Cell : byte { Wall = 0, Space = 1, Obj1 = 2, Obj2 = 3 }
 /// <see cref="Generate"/> calls (no allocation).
 /// </summary>
 /// <remarks>
-/// Draw order (docs/ORIGINS.md): rand01 (background x offset), randn(9) (background index), Kruskal,
+/// Draw order (docs/ORIGINS.md §2): rand01 (background x offset), randn(9) (background index), Kruskal,
 /// the dead-end pass (randn(#adjacent walls) per dead end, in index order over the padded grid), then each
 /// object (<see cref="KruskalMaze.PlaceObject"/>). Cells opened by the dead-end pass never hold objects.
 /// Coordinates: cell (x, y), y = 0 is the bottom row; index y * WorldSize + x.

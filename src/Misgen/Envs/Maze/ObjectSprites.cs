@@ -3,7 +3,7 @@ namespace Misgen.Envs.Maze;
 /// <summary>
 /// The colour-versus-shape objects as 128x128 masks that the renderer samples into cells (procgen draws its
 /// 128-px item images scaled to the cell without antialiasing), drawn procedurally to the shapes and sizes of
-/// the originals (docs/ORIGINS.md, "The colour-versus-shape maze"). Row 0 is the top row.
+/// the originals (docs/ORIGINS.md §2). Row 0 is the top row.
 /// </summary>
 public static class ObjectSprites
 {

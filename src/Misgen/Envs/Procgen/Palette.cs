@@ -1,6 +1,6 @@
 namespace Misgen.Envs.Procgen;
 
-/// <summary>The fixed colours of the maze (docs/ORIGINS.md).</summary>
+/// <summary>The fixed colours of the maze (docs/ORIGINS.md §2).</summary>
 public static class Palette
 {
     public static readonly (byte R, byte G, byte B) Wall = (201, 152, 105);

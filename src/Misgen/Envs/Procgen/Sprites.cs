@@ -3,7 +3,7 @@ namespace Misgen.Envs.Procgen;
 /// <summary>
 /// The 128x128 sprites every procgen maze game shares (the mouse and the wall tile); renderers sample them
 /// into cells the way procgen draws its 128-px images, scaled to the cell without antialiasing. Drawn
-/// procedurally to the look of the originals (docs/ORIGINS.md). Row 0 is the top row.
+/// procedurally to the look of the originals (docs/ORIGINS.md §2). Row 0 is the top row.
 /// </summary>
 public static class Sprites
 {

@@ -4,7 +4,7 @@ namespace Misgen.Envs.Procgen;
 /// The nine background textures, generated procedurally (no image files): 0 floortiles, 1 grass,
 /// 2 cobblestones, 3 sand, 4 water, 5 dirt, 6 wooden planks, 7 bricks, 8 yellow sand dunes.
 /// Each starts as a structure field (tiles, blades, waves...) and is then shifted and scaled per channel
-/// to the mean and standard deviation of the original image (docs/ORIGINS.md), because those
+/// to the mean and standard deviation of the original image (docs/ORIGINS.md §2), because those
 /// statistics are what the colour-channel result depends on. Deterministic: fixed seeds.
 /// </summary>
 public static class Textures

@@ -4,7 +4,7 @@ using Misgen.Eval;
 namespace Misgen.Studies.ColourShape;
 
 /// <summary>
-/// The colour-versus-shape study (docs/ORIGINS.md, "The colour-versus-shape maze"): agents trained to reach
+/// The colour-versus-shape study (docs/ORIGINS.md §2): agents trained to reach
 /// a line of one colour, tested in duels of two objects that differ in colour, shape or both. Its 77
 /// settings, grouped by the six training conditions they were evaluated for, its object icons and the
 /// settings its report regresses on each other.
