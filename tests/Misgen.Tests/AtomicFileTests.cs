@@ -2,9 +2,10 @@ namespace Misgen.Tests;
 
 public sealed class AtomicFileTests : IDisposable
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("misgen-atomic-").FullName;
+    private readonly TempFolder temp = new("misgen-atomic-");
+    private string dir => temp.Path;
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => temp.Dispose();
 
     [Fact]
     public void Write_replaces_content_and_leaves_no_temp_files()

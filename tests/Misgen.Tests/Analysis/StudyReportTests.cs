@@ -7,13 +7,10 @@ namespace Misgen.Tests.Analysis;
 
 public sealed class StudyReportTests : IDisposable
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("misgen-report-").FullName;
+    private readonly TempFolder temp = new("misgen-report-");
+    private string dir => temp.Path;
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(dir, recursive: true);
-    }
+    public void Dispose() => temp.Dispose();
 
     private string RenderSynthetic(bool withGifs)
     {
@@ -51,9 +48,9 @@ public sealed class StudyReportTests : IDisposable
     {
         SyntheticStudy.Create(dir, agents: 4, levels: 20);
         string output = Path.Combine(dir, "out", "r.html");
-        Assert.Equal(0, Misgen.Tests.Eval.VerbRunner.Run("ReportVerb", "report", Path.Combine(dir, "results.db"), "--out", output));
+        Assert.Equal(0, VerbRunner.Run("report", Path.Combine(dir, "results.db"), "--out", output));
         Assert.Contains("<h1>Misgen study report</h1>", File.ReadAllText(output));
-        Assert.Equal(2, Misgen.Tests.Eval.VerbRunner.Run("ReportVerb", "report", Path.Combine(dir, "missing.db"), "--out", output));
+        Assert.Equal(2, VerbRunner.Run("report", Path.Combine(dir, "missing.db"), "--out", output));
     }
 
     [Fact]

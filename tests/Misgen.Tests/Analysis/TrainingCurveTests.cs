@@ -5,9 +5,10 @@ namespace Misgen.Tests.Analysis;
 
 public sealed class TrainingCurveTests : IDisposable
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("misgen-curve-").FullName;
+    private readonly TempFolder temp = new("misgen-curve-");
+    private string dir => temp.Path;
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => temp.Dispose();
 
     [Fact]
     public void Reads_the_trainers_train_csv()

@@ -6,9 +6,10 @@ namespace Misgen.Tests.Demo;
 
 public sealed class DemoRunTests : IDisposable
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("misgen-demo-").FullName;
+    private readonly TempFolder temp = new("misgen-demo-");
+    private string dir => temp.Path;
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => temp.Dispose();
 
     private DemoOptions Options => new()
     {

@@ -1,5 +1,4 @@
 using Misgen.Envs;
-using System.CommandLine;
 using System.Text.Json;
 using Misgen.Bench;
 using Misgen.Media;
@@ -8,21 +7,12 @@ namespace Misgen.Tests.Envs;
 
 public sealed class EnvVerbTests : IDisposable
 {
-    private readonly string folder = Path.Combine(Path.GetTempPath(), "misgen-envverbs-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder temp = new("misgen-envverbs-");
+    private string folder => temp.Path;
 
-    public EnvVerbTests() => Directory.CreateDirectory(folder);
+    public void Dispose() => temp.Dispose();
 
-    public void Dispose() => Directory.Delete(folder, recursive: true);
-
-    private static int Misgen(params string[] args)
-    {
-        // The CLI's verb catalogue is internal; reach it by name so the tests run the real verbs in-process.
-        var catalogue = typeof(global::Misgen.Cli.Cli).Assembly.GetType("Misgen.Cli.VerbCatalogue")!;
-        var verbs = (IEnumerable<Command>)catalogue.GetMethod("All")!.Invoke(null, null)!;
-        var root = new RootCommand("misgen");
-        foreach (var verb in verbs) root.Subcommands.Add(verb);
-        return global::Misgen.Cli.Cli.Run(root, args);
-    }
+    private static int Misgen(params string[] args) => VerbRunner.Run(args);
 
     [Theory]
     [InlineData("agent", "6", 384, 384)]

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Misgen.Envs;
-using Misgen.Tests.Eval;
 
 namespace Misgen.Tests.Envs;
 
@@ -29,7 +28,7 @@ public sealed class LevelDescriptionTests
     public void The_verb_prints_the_documented_json()
     {
         var g = GoldenLevels.Get(100003);
-        string text = ConsoleCapture.Run(() => Assert.Equal(0, VerbRunner.Run("LevelVerb", "level", "maze:red-line+yellow-gem@textured", "--level", "100003", "--json")));
+        string text = ConsoleCapture.Run(() => Assert.Equal(0, VerbRunner.Run("level", "maze:red-line+yellow-gem@textured", "--level", "100003", "--json")));
         string line = text.Split('\n').Single(l => l.StartsWith("{\"spec\"", StringComparison.Ordinal));
         using var json = JsonDocument.Parse(line);
         var root = json.RootElement;
@@ -41,7 +40,7 @@ public sealed class LevelDescriptionTests
         Assert.Equal((g.Obj2.X + 0.5, g.Obj2.Y + 0.5), (obj2.GetProperty("x").GetDouble(), obj2.GetProperty("y").GetDouble()));
         Assert.Equal("yellow-gem", obj2.GetProperty("object").GetString());
         Assert.Equal(0.5, root.GetProperty("agent").GetProperty("y").GetDouble());
-        Assert.Equal(2, VerbRunner.Run("LevelVerb", "level", "maze:mauve-line", "--level", "1"));
-        Assert.Equal(2, VerbRunner.Run("LevelVerb", "level", "maze:red-line", "--level", "-4"));
+        Assert.Equal(2, VerbRunner.Run("level", "maze:mauve-line", "--level", "1"));
+        Assert.Equal(2, VerbRunner.Run("level", "maze:red-line", "--level", "-4"));
     }
 }

@@ -4,7 +4,6 @@ using Misgen.Envs.Room;
 using Misgen.Eval;
 using Misgen.Media;
 using Misgen.Rl;
-using Misgen.Tests.Eval;
 
 namespace Misgen.Tests.Envs;
 
@@ -14,13 +13,10 @@ namespace Misgen.Tests.Envs;
 /// </summary>
 public sealed class RoomGameTests : IDisposable
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("misgen-room-").FullName;
+    private readonly TempFolder temp = new("misgen-room-");
+    private string dir => temp.Path;
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(dir, recursive: true);
-    }
+    public void Dispose() => temp.Dispose();
 
     [Fact]
     public void Specs_name_the_rooms_options_and_round_trip()
@@ -121,12 +117,12 @@ public sealed class RoomGameTests : IDisposable
     public void Trains_evaluates_with_facts_exports_renders_and_describes_through_the_cli()
     {
         string agent = Path.Combine(dir, "room-agent");
-        Assert.Equal(0, VerbRunner.Run("TrainVerb", "train", "room;size=4;timeout=20", "--preset", "smoke", "--seed", "2", "--out", agent, "--threads", "1"));
+        Assert.Equal(0, VerbRunner.Run("train", "room;size=4;timeout=20", "--preset", "smoke", "--seed", "2", "--out", agent, "--threads", "1"));
         Assert.True(File.Exists(Path.Combine(agent, "model.safetensors")));
         Assert.Equal("room;size=4;timeout=20", AgentManifest.Read(agent).Spec);
 
         string db = Path.Combine(dir, "results.db");
-        Assert.Equal(0, VerbRunner.Run("EvalVerb", "eval", agent, "--setting", "room;size=4;timeout=20", "--levels", "30", "--out", db, "--threads", "1"));
+        Assert.Equal(0, VerbRunner.Run("eval", agent, "--setting", "room;size=4;timeout=20", "--levels", "30", "--out", db, "--threads", "1"));
         using (var store = ResultsStore.OpenRead(db))
         {
             var episodes = store.Episodes().ToList();
@@ -141,15 +137,15 @@ public sealed class RoomGameTests : IDisposable
                 if (e.Outcome == RoomDefinition.Goal) Assert.InRange(e.Steps, game.GoalX + game.GoalY, 20);
             }
         }
-        Assert.Equal(0, VerbRunner.Run("ExportVerb", "export", db, "--out", Path.Combine(dir, "csv")));
+        Assert.Equal(0, VerbRunner.Run("export", db, "--out", Path.Combine(dir, "csv")));
         var lines = File.ReadAllLines(Path.Combine(dir, "csv", "episodes.csv"));
         Assert.Equal("agent,setting,level_seed,outcome,steps,return,start_distance", lines[0]);
         Assert.Equal(31, lines.Length);
         Assert.All(lines.Skip(1), l => Assert.Matches(@",(goal|timeout),\d+,(10|0),\d+$", l));
 
         string png = Path.Combine(dir, "room.png");
-        Assert.Equal(0, VerbRunner.Run("RenderVerb", "render", "room", "--level", "1", "2", "--view", "channels", "--out", png));
+        Assert.Equal(0, VerbRunner.Run("render", "room", "--level", "1", "2", "--view", "channels", "--out", png));
         Assert.True(new FileInfo(png).Length > 100);
-        Assert.Equal(0, VerbRunner.Run("VideoVerb", "video", agent, "room;size=4;timeout=20", "--level", "5", "--frames", "5", "--out", Path.Combine(dir, "room.gif")));
+        Assert.Equal(0, VerbRunner.Run("video", agent, "room;size=4;timeout=20", "--level", "5", "--frames", "5", "--out", Path.Combine(dir, "room.gif")));
     }
 }

@@ -5,13 +5,10 @@ namespace Misgen.Tests.Eval;
 
 public sealed class EvalVerbTests : IDisposable
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("misgen-evalverb-").FullName;
+    private readonly TempFolder temp = new("misgen-evalverb-");
+    private string dir => temp.Path;
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(dir, recursive: true);
-    }
+    public void Dispose() => temp.Dispose();
 
     private void MakeAgents(int count)
     {
@@ -32,8 +29,8 @@ public sealed class EvalVerbTests : IDisposable
         string db = Path.Combine(dir, "results.db");
         string[] args = ["eval", Path.Combine(dir, "agents"), "--setting", "maze:red-line+yellow-gem@textured;timeout=40",
                          "--setting", "maze:blue-line+yellow-gem@textured;timeout=40", "--levels", "12", "--out", db];
-        Assert.Equal(0, VerbRunner.Run("EvalVerb", args));
-        Assert.Equal(0, VerbRunner.Run("EvalVerb", args)); // resumes: nothing left to do
+        Assert.Equal(0, VerbRunner.Run(args));
+        Assert.Equal(0, VerbRunner.Run(args)); // resumes: nothing left to do
         using (var store = ResultsStore.Open(db, mustExist: true))
         {
             Assert.Equal(3 * 2 * 12, store.EpisodeCount());
@@ -41,15 +38,15 @@ public sealed class EvalVerbTests : IDisposable
             Assert.Equal(("maze:yellow-line@textured", "fast", 1L), (agent.TrainSpec, agent.Preset, agent.Seed));
         }
         string report = Path.Combine(dir, "report.html");
-        Assert.Equal(0, VerbRunner.Run("ReportVerb", "report", db, "--out", report));
+        Assert.Equal(0, VerbRunner.Run("report", db, "--out", report));
         Assert.Contains("agent-2", File.ReadAllText(report));
         string gif = Path.Combine(dir, "episode.gif");
-        Assert.Equal(0, VerbRunner.Run("VideoVerb", "video", Path.Combine(dir, "agents", "agent-0"), "maze:red-line+yellow-gem@textured",
+        Assert.Equal(0, VerbRunner.Run("video", Path.Combine(dir, "agents", "agent-0"), "maze:red-line+yellow-gem@textured",
             "--level", "100001", "--frames", "10", "--out", gif));
         var decoded = Misgen.Tests.Media.GifTestDecoder.Decode(File.ReadAllBytes(gif));
         Assert.Equal((192, 192), (decoded.Width, decoded.Height));
         Assert.InRange(decoded.FrameIndices.Count, 2, 10);
-        Assert.Equal(0, VerbRunner.Run("ExportVerb", "export", db, "--out", Path.Combine(dir, "csv")));
+        Assert.Equal(0, VerbRunner.Run("export", db, "--out", Path.Combine(dir, "csv")));
         Assert.Equal(1 + 72, File.ReadAllLines(Path.Combine(dir, "csv", "episodes.csv")).Length);
     }
 
@@ -58,9 +55,9 @@ public sealed class EvalVerbTests : IDisposable
     {
         MakeAgents(1);
         string agents = Path.Combine(dir, "agents");
-        Assert.Equal(2, VerbRunner.Run("EvalVerb", "eval", agents, "--out", Path.Combine(dir, "r.db"))); // no settings
-        Assert.Equal(2, VerbRunner.Run("EvalVerb", "eval", agents, "--setting", "maze:mauve-line+yellow-gem@black"));
-        Assert.Equal(2, VerbRunner.Run("EvalVerb", "eval", Path.Combine(dir, "nowhere"), "--condition", "maze:yellow-line@black"));
-        Assert.Equal(2, VerbRunner.Run("EvalVerb", "eval", agents, "--condition", "maze:yellow-line@nowhere"));
+        Assert.Equal(2, VerbRunner.Run("eval", agents, "--out", Path.Combine(dir, "r.db"))); // no settings
+        Assert.Equal(2, VerbRunner.Run("eval", agents, "--setting", "maze:mauve-line+yellow-gem@black"));
+        Assert.Equal(2, VerbRunner.Run("eval", Path.Combine(dir, "nowhere"), "--condition", "maze:yellow-line@black"));
+        Assert.Equal(2, VerbRunner.Run("eval", agents, "--condition", "maze:yellow-line@nowhere"));
     }
 }

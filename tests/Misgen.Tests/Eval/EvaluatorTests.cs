@@ -8,13 +8,10 @@ namespace Misgen.Tests.Eval;
 
 public sealed class EvaluatorTests : IDisposable
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("misgen-evaluator-").FullName;
+    private readonly TempFolder temp = new("misgen-evaluator-");
+    private string dir => temp.Path;
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(dir, recursive: true);
-    }
+    public void Dispose() => temp.Dispose();
 
     // A small untrained policy: it wanders, so episodes end at either object or time out.
     private static EvalAgent Agent(string name = "agent-a", ulong seed = 7) =>

@@ -7,13 +7,10 @@ namespace Misgen.Tests.Eval;
 
 public sealed class ResultsExportTests : IDisposable
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("misgen-export-").FullName;
+    private readonly TempFolder temp = new("misgen-export-");
+    private string dir => temp.Path;
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(dir, recursive: true);
-    }
+    public void Dispose() => temp.Dispose();
 
     [Fact]
     public void Writes_episodes_and_metrics_with_headers_and_invariant_numbers()
@@ -26,7 +23,7 @@ public sealed class ResultsExportTests : IDisposable
             store.AddEpisodes(agent, setting, [new(7, MazeOutcome.Obj1, 12, 10), new(8, MazeOutcome.Timeout, 500, 0)]);
         }
         // Through the CLI verb, as a user runs it.
-        int code = VerbRunner.Run("ExportVerb", ["export", db, "--out", Path.Combine(dir, "csv")]);
+        int code = VerbRunner.Run(["export", db, "--out", Path.Combine(dir, "csv")]);
         Assert.Equal(0, code);
         string[] episodes = File.ReadAllLines(Path.Combine(dir, "csv", "episodes.csv"));
         Assert.Equal(["agent,setting,level_seed,outcome,steps,return",
@@ -45,5 +42,5 @@ public sealed class ResultsExportTests : IDisposable
 
     [Fact]
     public void Missing_database_is_bad_input() =>
-        Assert.Equal(2, VerbRunner.Run("ExportVerb", ["export", Path.Combine(dir, "nope.db"), "--out", dir]));
+        Assert.Equal(2, VerbRunner.Run(["export", Path.Combine(dir, "nope.db"), "--out", dir]));
 }

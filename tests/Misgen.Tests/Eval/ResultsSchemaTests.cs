@@ -9,13 +9,10 @@ namespace Misgen.Tests.Eval;
 /// <summary>results.db schema 2: version-1 files open unchanged, migrate on the first write, and damage is named.</summary>
 public sealed class ResultsSchemaTests : IDisposable
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("misgen-schema-").FullName;
+    private readonly TempFolder temp = new("misgen-schema-");
+    private string dir => temp.Path;
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(dir, recursive: true);
-    }
+    public void Dispose() => temp.Dispose();
 
     // The version-1 schema as the released misgen 0.1.0 wrote it (a fixture, not this code's DDL).
     private const string Version1 = """

@@ -7,13 +7,10 @@ namespace Misgen.Tests.Eval;
 
 public sealed class ResultsStoreTests : IDisposable
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("misgen-results-").FullName;
+    private readonly TempFolder temp = new("misgen-results-");
+    private string dir => temp.Path;
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(dir, recursive: true);
-    }
+    public void Dispose() => temp.Dispose();
 
     private static readonly Setting Red = StudyCatalogue.Resolve("maze:red-line+yellow-gem@textured");
 

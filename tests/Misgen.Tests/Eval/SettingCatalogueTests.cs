@@ -63,7 +63,7 @@ public sealed class SettingsVerbTests
     public void Lists_json_lines_for_a_condition_and_rejects_an_unknown_one()
     {
         int code = 0;
-        string output = ConsoleCapture.Run(() => code = VerbRunner.Run("SettingsVerb", "settings", "--condition", "maze:red-line@grey", "--json"));
+        string output = ConsoleCapture.Run(() => code = VerbRunner.Run("settings", "--condition", "maze:red-line@grey", "--json"));
         Assert.Equal(0, code);
         // Other test classes may print at the same time: keep only this verb's JSON lines.
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
@@ -72,7 +72,7 @@ public sealed class SettingsVerbTests
         var first = System.Text.Json.JsonDocument.Parse(lines[0]).RootElement;
         Assert.Equal("maze:black-line+red-gem@grey", first.GetProperty("setting").GetString());
         Assert.Equal("maze:red-line@grey", first.GetProperty("condition").GetString());
-        Assert.Equal(2, VerbRunner.Run("SettingsVerb", "settings", "--condition", "maze:red-line@mauve"));
+        Assert.Equal(2, VerbRunner.Run("settings", "--condition", "maze:red-line@mauve"));
     }
 }
 

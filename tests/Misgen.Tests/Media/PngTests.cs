@@ -83,8 +83,8 @@ public sealed class PngTests
     [Fact]
     public void Write_is_atomic_and_read_round_trips()
     {
-        string dir = Directory.CreateTempSubdirectory("misgen-png-").FullName;
-        try
+        using var temp = new TempFolder("misgen-png-");
+        string dir = temp.Path;
         {
             string path = Path.Combine(dir, "x.png");
             byte[] rgb = RandomImage(9, 4, 2);
@@ -92,10 +92,6 @@ public sealed class PngTests
             Assert.Equal(rgb, Png.Read(path).Rgb);
             Assert.Single(Directory.GetFiles(dir));
             Assert.Throws<MisgenInputException>(() => Png.Read(Path.Combine(dir, "missing.png")));
-        }
-        finally
-        {
-            Directory.Delete(dir, true);
         }
     }
 }

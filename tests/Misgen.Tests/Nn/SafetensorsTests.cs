@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.CommandLine;
 using System.Text;
 using Misgen.Nn;
 
@@ -7,9 +6,10 @@ namespace Misgen.Tests.Nn;
 
 public sealed class SafetensorsTests : IDisposable
 {
-    private readonly string folder = Directory.CreateTempSubdirectory("misgen-safetensors-").FullName;
+    private readonly TempFolder temp = new("misgen-safetensors-");
+    private string folder => temp.Path;
 
-    public void Dispose() => Directory.Delete(folder, recursive: true);
+    public void Dispose() => temp.Dispose();
 
     private string PathOf(string name) => Path.Combine(folder, name);
 
@@ -152,12 +152,5 @@ public sealed class SafetensorsTests : IDisposable
         Assert.Equal(2, wrongSize);
     }
 
-    private static int Run(params string[] args)
-    {
-        var root = new RootCommand("misgen");
-        // The verb is internal to the CLI assembly; reach it the way Program does, by its Create method.
-        var verb = typeof(Misgen.Cli.Cli).Assembly.GetType("Misgen.Cli.Verbs.ForwardVerb")!.GetMethod("Create")!.Invoke(null, null);
-        root.Subcommands.Add((Command)verb!);
-        return Misgen.Cli.Cli.Run(root, args);
-    }
+    private static int Run(params string[] args) => VerbRunner.Run(args);
 }

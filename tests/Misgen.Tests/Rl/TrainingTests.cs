@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Misgen.Rl;
 
 namespace Misgen.Tests.Rl;
@@ -106,14 +105,7 @@ public sealed class TrainingTests : IDisposable
 
     // --- the verb ---
 
-    private static int Cli(params string[] args)
-    {
-        var verb = (Command)typeof(Misgen.Cli.Cli).Assembly.GetType("Misgen.Cli.Verbs.TrainVerb")!
-            .GetMethod("Create")!.Invoke(null, null)!;
-        var rootCommand = new RootCommand("test");
-        rootCommand.Subcommands.Add(verb);
-        return Misgen.Cli.Cli.Run(rootCommand, args);
-    }
+    private static int Cli(params string[] args) => VerbRunner.Run(args);
 
     [Theory]
     [InlineData("--preset", "smoke", "--set", "num_env=3")]

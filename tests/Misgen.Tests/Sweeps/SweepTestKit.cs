@@ -5,7 +5,9 @@ namespace Misgen.Tests.Sweeps;
 /// <summary>A temporary study folder with a synthetic-runner study file; deleted on dispose.</summary>
 internal sealed class SweepTestKit : IDisposable
 {
-    public string Dir { get; } = Directory.CreateTempSubdirectory("misgen-sweep-").FullName;
+    private readonly TempFolder temp = new("misgen-sweep-");
+
+    public string Dir => temp.Path;
 
     /// <summary>The real CLI of this build (dotnet + Misgen.Cli.dll next to the tests), as `sweep run` resolves it.</summary>
     public static IReadOnlyList<string> Cli => SweepCommand.For(typeof(Misgen.Cli.Cli).Assembly.Location);
@@ -61,10 +63,7 @@ internal sealed class SweepTestKit : IDisposable
         return result;
     }
 
-    public void Dispose()
-    {
-        try { Directory.Delete(Dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
+    public void Dispose() => temp.Dispose();
 }
 
 /// <summary>A results sink keyed like results.db (agent, setting, level seed) that also counts every add.</summary>
