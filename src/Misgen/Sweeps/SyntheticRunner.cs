@@ -50,14 +50,20 @@ internal sealed class SyntheticRunner : ITaskRunner
         var setting = context.Setting;
         var levels = context.Condition.EvalLevels;
         var rows = new List<TaskEpisode>(levels.Count);
+        // Outcomes of the setting's game: mostly its first, some its second, one in ten its timeout.
+        var env = Envs.EnvSpec.Parse(setting.Spec);
+        var outcomes = env.Game.Outcomes;
+        var timeout = outcomes.First(o => o.IsTimeout);
+        var ends = outcomes.Where(o => !o.IsTimeout).ToList();
         for (int level = levels.Start; level < levels.Start + levels.Count; level++)
         {
             var rng = Rng.ForStream(agentSeed ^ (ulong)level, "synthetic-episode|" + setting.Spec);
             int roll = rng.NextInt(10);
-            string outcome = roll < 6 ? "obj1" : roll < 9 ? "obj2" : "timeout";
-            int steps = outcome == "timeout" ? 500 : 1 + rng.NextInt(60);
-            float ret = outcome == "obj1" ? 10f : outcome == "obj2" ? -10f : 0f;
-            rows.Add(new TaskEpisode(context.Task.Agent, setting.Spec, level, outcome, steps, ret));
+            var outcome = roll >= 9 || ends.Count == 0 ? timeout : roll < 6 || ends.Count == 1 ? ends[0] : ends[1];
+            int steps = outcome.IsTimeout ? env.Timeout : 1 + rng.NextInt(60);
+            float ret = outcome.IsTimeout ? 0f : outcome == ends[0] ? 10f : -10f;
+            var facts = env.Game.Facts.Count == 0 ? default : new Eval.FactValues(env.Game.Facts.Select(_ => (float)rng.NextInt(10)).ToArray());
+            rows.Add(new TaskEpisode(context.Task.Agent, setting.Spec, level, outcome.Name, steps, ret, facts));
         }
         EpisodeFile.Write(context.EpisodesFile, rows);
         return [context.EpisodesFile];
