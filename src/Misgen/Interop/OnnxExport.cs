@@ -1,0 +1,35 @@
+using Misgen.Eval;
+using Misgen.Nn;
+using Misgen.Nn.Onnx;
+
+namespace Misgen.Interop;
+
+/// <summary>`misgen export-onnx`: an agent's policy as an ONNX model any ONNX runtime runs (docs/ONNX.md).</summary>
+public static class OnnxExport
+{
+    /// <summary>
+    /// Exports the policy of an agent directory (its model.safetensors), or of a weights file, to
+    /// <paramref name="outPath"/>, atomically; widths and input size come from the weights.
+    /// A missing agent, corrupt weights, an unknown hook point or an unwritable path is a
+    /// <see cref="MisgenInputException"/>.
+    /// </summary>
+    public static OnnxExportResult Export(string agent, string outPath, IEnumerable<string>? hookOutputs = null)
+    {
+        string full = Path.GetFullPath(agent);
+        ImpalaCnn model;
+        string name;
+        if (File.Exists(full))
+        {
+            model = Safetensors.Load(full);
+            name = Path.GetFileName(Path.GetDirectoryName(full)) ?? "";
+        }
+        else if (Directory.Exists(full))
+        {
+            var loaded = AgentDirectory.Load(full);
+            model = loaded.Model;
+            name = loaded.Record.Name;
+        }
+        else throw new MisgenInputException($"agent directory '{agent}' does not exist");
+        return ImpalaOnnx.Write(model, outPath, hookOutputs, new Dictionary<string, string> { ["agent"] = name });
+    }
+}
