@@ -12,7 +12,7 @@ public sealed record OnnxExportResult(string Path, long Bytes, ImpalaConfig Conf
 /// <remarks>
 /// The graph takes raw frames, exactly what <see cref="ImpalaCnn.Forward"/> takes: input
 /// <c>obs</c>, uint8 [batch, S, S, 3] (NHWC, RGB), and does Transpose to NCHW, Cast to float32 and
-/// Div by 255 itself (a division, as Misgen and the original PyTorch code do, not a multiply by
+/// Div by 255 itself (a float32 division, as Misgen's forward pass does, not a multiply by
 /// 1/255). Outputs: <c>logits</c> float32 [batch, actions] and <c>value</c> float32 [batch]; the
 /// batch dimension is free. Initializers carry the PyTorch state-dict names
 /// (embedder.block1.conv.weight ... fc_value.bias) and every intermediate tensor is named after
