@@ -29,7 +29,7 @@ internal sealed class OrtForward : IDisposable
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
         session = new InferenceSession(ImpalaOnnx.ToBytes(model), options);
-        input = OrtValue.CreateTensorValueFromMemory(observations, [batch, config.InputSize, config.InputSize, 3]);
+        input = OrtValue.CreateTensorValueFromMemory(observations, [batch, config.InputSize, config.InputSize, config.Channels]);
         logits = OrtValue.CreateTensorValueFromMemory(new float[batch * config.Actions], [batch, config.Actions]);
         values = OrtValue.CreateTensorValueFromMemory(new float[batch], [batch]);
     }

@@ -15,13 +15,13 @@ internal static class ExportOnnxVerb
             AllowMultipleArgumentsPerToken = true,
         };
         var command = new Command("export-onnx",
-            "Write an agent's policy as an ONNX model (opset 17): input 'obs' uint8 [batch, S, S, 3] (RGB frames as Misgen renders them; /255 inside), outputs 'logits' [batch, 15] and 'value' [batch].")
+            "Write an agent's policy as an ONNX model (opset 17): input 'obs' uint8 [batch, S, S, 3] (RGB frames as Misgen renders them; /255 inside; other channel counts as the agent has), outputs 'logits' [batch, 15] and 'value' [batch].")
             { agent, output, hooks };
         command.SetAction(parse =>
         {
             var result = OnnxExport.Export(parse.GetValue(agent)!, parse.GetValue(output)!, parse.GetValue(hooks) ?? []);
             var c = result.Config;
-            Console.WriteLine($"wrote {result.Path} ({result.Bytes:N0} bytes): IMPALA-CNN {c.Width1}/{c.Width2}/{c.Width3}, input obs uint8 [batch, {c.InputSize}, {c.InputSize}, 3], outputs {string.Join(", ", result.Outputs)}");
+            Console.WriteLine($"wrote {result.Path} ({result.Bytes:N0} bytes): IMPALA-CNN {c.Width1}/{c.Width2}/{c.Width3}, input obs uint8 [batch, {c.InputSize}, {c.InputSize}, {c.Channels}], outputs {string.Join(", ", result.Outputs)}");
             return Cli.Done;
         });
         return command;

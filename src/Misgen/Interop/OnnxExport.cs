@@ -15,21 +15,16 @@ public static class OnnxExport
     /// </summary>
     public static OnnxExportResult Export(string agent, string outPath, IEnumerable<string>? hookOutputs = null)
     {
-        string full = Path.GetFullPath(agent);
-        ImpalaCnn model;
-        string name;
-        if (File.Exists(full))
+        string full = AgentDirectory.FullPath(agent);
+        string weights = full;
+        if (Directory.Exists(full))
         {
-            model = Safetensors.Load(full);
-            name = Path.GetFileName(Path.GetDirectoryName(full)) ?? "";
+            weights = Path.Combine(full, AgentDirectory.ModelFile);
+            if (!File.Exists(weights)) throw new MisgenInputException($"'{agent}' has no {AgentDirectory.ModelFile}; train an agent first (misgen train)");
         }
-        else if (Directory.Exists(full))
-        {
-            var loaded = AgentDirectory.Load(full);
-            model = loaded.Model;
-            name = loaded.Record.Name;
-        }
-        else throw new MisgenInputException($"agent directory '{agent}' does not exist");
+        else if (!File.Exists(full)) throw new MisgenInputException($"agent directory '{agent}' does not exist");
+        var model = Safetensors.Load(weights);
+        string name = Path.GetFileName(Path.GetDirectoryName(weights)) ?? "";
         return ImpalaOnnx.Write(model, outPath, hookOutputs, new Dictionary<string, string> { ["agent"] = name });
     }
 }

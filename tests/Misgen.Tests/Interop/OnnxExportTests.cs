@@ -28,36 +28,38 @@ public sealed class OnnxExportTests : IDisposable
         return (dir, model);
     }
 
-    private static OrtValue[] RunOrt(InferenceSession session, byte[] obs, int batch, int size, params string[] outputs)
+    private static OrtValue[] RunOrt(InferenceSession session, byte[] obs, int batch, ImpalaConfig config, params string[] outputs)
     {
-        using var input = OrtValue.CreateTensorValueFromMemory(obs, [batch, size, size, 3]);
+        using var input = OrtValue.CreateTensorValueFromMemory(obs, [batch, config.InputSize, config.InputSize, config.Channels]);
         using var options = new RunOptions();
         return session.Run(options, [ImpalaOnnx.Input], [input], outputs).ToArray();
     }
 
-    public static TheoryData<int, int, int, int, int> Shapes => new()
+    public static TheoryData<int, int, int, int, int, int> Shapes => new()
     {
-        { 32, 8, 16, 16, 256 },  // the `fast` preset's network
-        { 64, 16, 32, 32, 256 }, // the study's (`paper`) network
-        { 48, 4, 5, 6, 32 },     // any size and widths the weights have
+        { 32, 8, 16, 16, 256, 3 },  // the `fast` preset's network
+        { 64, 16, 32, 32, 256, 3 }, // the study's (`paper`) network
+        { 48, 4, 5, 6, 32, 3 },     // any size and widths the weights have
+        { 16, 4, 4, 4, 16, 5 },     // and any channel count (one-hot gridworld planes)
     };
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void Onnx_runtime_gives_misgens_logits_and_values(int size, int w1, int w2, int w3, int hidden)
+    public void Onnx_runtime_gives_misgens_logits_and_values(int size, int w1, int w2, int w3, int hidden, int channels)
     {
-        var (dir, model) = Agent(new ImpalaConfig(size, w1, w2, w3, 15, hidden), 7);
+        var config = new ImpalaConfig(size, w1, w2, w3, 15, hidden, channels);
+        var (dir, model) = Agent(config, 7);
         string path = Path.Combine(folder, "policy.onnx");
         var result = OnnxExport.Export(dir, path);
         Assert.Equal(model.Config, result.Config);
         using var session = new InferenceSession(path, new SessionOptions { IntraOpNumThreads = 1 });
         foreach (int batch in new[] { 5, 1 }) // one session, two batch sizes: the batch dimension is free
         {
-            var obs = ImpalaCnnTests.RandomObservations(batch, size, (ulong)(11 + batch));
+            var obs = RandomBytes(batch * size * size * channels, (ulong)(11 + batch));
             var logits = new float[batch * 15];
             var values = new float[batch];
             model.Forward(obs, batch, logits, values);
-            var outputs = RunOrt(session, obs, batch, size, ImpalaOnnx.Logits, ImpalaOnnx.Value);
+            var outputs = RunOrt(session, obs, batch, config, ImpalaOnnx.Logits, ImpalaOnnx.Value);
             try
             {
                 Assert.Equal([batch, 15], outputs[0].GetTensorTypeAndShape().Shape);
@@ -70,6 +72,14 @@ public sealed class OnnxExportTests : IDisposable
                 foreach (var o in outputs) o.Dispose();
             }
         }
+    }
+
+    private static byte[] RandomBytes(int count, ulong seed)
+    {
+        var rng = new Rng(seed);
+        var bytes = new byte[count];
+        for (int i = 0; i < count; i++) bytes[i] = (byte)rng.NextInt(256);
+        return bytes;
     }
 
     private static void AssertClose(float[] expected, float[] actual, string what)
@@ -91,7 +101,7 @@ public sealed class OnnxExportTests : IDisposable
         var obs = ImpalaCnnTests.RandomObservations(batch, 32, 5);
         var cache = model.RunWithCache(obs, batch, hooks).Cache;
         using var session = new InferenceSession(path);
-        var outputs = RunOrt(session, obs, batch, 32, hooks);
+        var outputs = RunOrt(session, obs, batch, model.Config, hooks);
         try
         {
             for (int i = 0; i < hooks.Length; i++)

@@ -11,7 +11,7 @@ public sealed record OnnxExportResult(string Path, long Bytes, ImpalaConfig Conf
 /// </summary>
 /// <remarks>
 /// The graph takes raw frames, exactly what <see cref="ImpalaCnn.Forward"/> takes: input
-/// <c>obs</c>, uint8 [batch, S, S, 3] (NHWC, RGB), and does Transpose to NCHW, Cast to float32 and
+/// <c>obs</c>, uint8 [batch, S, S, C] (NHWC; C = 3, RGB, for the procgen games), and does Transpose to NCHW, Cast to float32 and
 /// Div by 255 itself (a float32 division, as Misgen's forward pass does, not a multiply by
 /// 1/255). Outputs: <c>logits</c> float32 [batch, actions] and <c>value</c> float32 [batch]; the
 /// batch dimension is free. Initializers carry the PyTorch state-dict names
@@ -25,8 +25,10 @@ public static class ImpalaOnnx
     public const long Opset = 17;
     public const string Input = "obs", Logits = "logits", Value = "value", Batch = "batch";
 
-    public static string InputContract(int size) =>
-        $"uint8 [batch, {size}, {size}, 3]: RGB frames, NHWC, as Misgen renders them; the graph transposes to NCHW, casts to float32 and divides by 255";
+    public static string InputContract(ImpalaConfig config) =>
+        $"uint8 [batch, {config.InputSize}, {config.InputSize}, {config.Channels}]: "
+        + (config.Channels == 3 ? "RGB frames" : $"{config.Channels}-byte pixels")
+        + ", NHWC, as Misgen's environments produce them; the graph transposes to NCHW, casts to float32 and divides by 255";
 
     /// <summary>
     /// Writes <paramref name="model"/> to <paramref name="outPath"/> atomically, with the hook points
@@ -78,7 +80,7 @@ public static class ImpalaOnnx
                 OnnxAttribute.Of("kernel_shape", 3, 3), OnnxAttribute.Of("pads", 1, 1, 1, 1), OnnxAttribute.Of("strides", 1, 1));
 
         int s = config.InputSize;
-        graph.Input(new OnnxValueInfo(Input, OnnxElementType.Uint8, [batch, s, s, 3], InputContract(s)));
+        graph.Input(new OnnxValueInfo(Input, OnnxElementType.Uint8, [batch, s, s, config.Channels], InputContract(config)));
         string x = graph.Node("Transpose", "obs.nchw", [Input], OnnxAttribute.Of("perm", 0, 3, 1, 2));
         x = graph.Node("Cast", "obs.float", [x], OnnxAttribute.Of("to", (long)OnnxElementType.Float));
         x = graph.Node("Div", "obs.scaled", [x, graph.Initializer("obs.divisor", [], [255f])]);
@@ -126,8 +128,9 @@ public static class ImpalaOnnx
         var properties = new Dictionary<string, string>
         {
             ["misgen_model"] = "impala-cnn",
-            ["input"] = InputContract(config.InputSize),
+            ["input"] = InputContract(config),
             ["input_size"] = Text(config.InputSize),
+            ["channels"] = Text(config.Channels),
             ["widths"] = $"{Text(config.Width1)}/{Text(config.Width2)}/{Text(config.Width3)}",
             ["hidden"] = Text(config.Hidden),
             ["actions"] = Text(config.Actions),
@@ -135,7 +138,7 @@ public static class ImpalaOnnx
         foreach (var (key, v) in metadata) if (v.Length > 0) properties[key] = v;
         string version = typeof(ImpalaOnnx).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
         string doc = $"IMPALA-CNN policy {properties["widths"]}, {config.InputSize}x{config.InputSize}, {config.Actions} actions. "
-                   + $"Input '{Input}': {InputContract(config.InputSize)}. Outputs '{Logits}' [batch, {config.Actions}] and '{Value}' [batch].";
+                   + $"Input '{Input}': {InputContract(config)}. Outputs '{Logits}' [batch, {config.Actions}] and '{Value}' [batch].";
         return graph.ToModel(IrVersion, Opset, "misgen", version, doc, properties);
     }
 }
