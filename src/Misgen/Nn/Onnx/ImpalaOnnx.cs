@@ -11,9 +11,9 @@ public sealed record OnnxExportResult(string Path, long Bytes, ImpalaConfig Conf
 /// </summary>
 /// <remarks>
 /// The graph takes raw frames, exactly what <see cref="ImpalaCnn.Forward"/> takes: input
-/// <c>obs</c>, uint8 [batch, S, S, C] (NHWC; C = 3, RGB, for the procgen games), and does Transpose to NCHW, Cast to float32 and
-/// Div by 255 itself (a float32 division, as Misgen's forward pass does, not a multiply by
-/// 1/255). Outputs: <c>logits</c> float32 [batch, actions] and <c>value</c> float32 [batch]; the
+/// <c>obs</c>, uint8 [batch, S, S, C] (NHWC; C = 3, RGB, for the procgen games), and does
+/// Transpose to NCHW, Cast to float32 and Div by 255 itself (a float32 division, as Misgen's
+/// forward pass does, not a multiply by 1/255). Outputs: <c>logits</c> float32 [batch, actions] and <c>value</c> float32 [batch]; the
 /// batch dimension is free. Initializers carry the PyTorch state-dict names
 /// (embedder.block1.conv.weight ... fc_value.bias) and every intermediate tensor is named after
 /// its hook point (<see cref="ImpalaCnn.HookPoints"/>, e.g. embedder.block2.res1.resadd), so any
