@@ -10,8 +10,9 @@ cd "$(dirname "$0")/.."
 repeats="${1:-9}"
 misgen=(dotnet src/Misgen.Cli/bin/Release/net10.0/Misgen.Cli.dll)
 echo "# $(date -u +%FT%TZ) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores"
-echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+load() { echo "load $(cut -d' ' -f1-3 /proc/loadavg), cpu pressure $(head -1 /proc/pressure/cpu 2>/dev/null | cut -d' ' -f2-3)"; }
+echo "# before: $(load)"
 "${misgen[@]}" bench-nn forward-64 forward-32 --json --repeats "$repeats"
-echo "# load between: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# between: $(load)"
 /usr/bin/python3 bench/torch_reference.py --bench --cases forward-64 forward-32 --repeats "$repeats"
-echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# after: $(load)"
