@@ -11,7 +11,8 @@
    printed in `misgen bench nn --json` format with "impl": "pytorch", including samples per
    CPU-second of the process (robust when other jobs share the cores), as Misgen reports.
 
-Usage:  /usr/bin/python3 bench/torch_reference.py --check DIR [--bench] [--threads N] [--repeats 5]
+Usage:  /usr/bin/python3 bench/torch_reference.py --check DIR [--bench] [--threads N] [--repeats 5] [--cases CASE...]
+bench/forward-peers.sh runs Misgen's, ONNX Runtime's and this script's forward cases in one session.
 """
 import argparse, json, struct, sys, time
 import numpy as np
@@ -125,8 +126,11 @@ def check(folder):
     return worst < 1e-4
 
 
-def bench(threads_list, repeats):
-    for case in ("forward-64", "train-64", "forward-32", "train-32"):
+CASES = ("forward-64", "train-64", "forward-32", "train-32")
+
+
+def bench(threads_list, repeats, cases=CASES):
+    for case in cases:
         train = case.startswith("train")
         size = int(case.split("-")[1])
         batch = 1024 if train else 256
@@ -182,10 +186,11 @@ if __name__ == "__main__":
     ap.add_argument("--bench", action="store_true", help="measure PyTorch throughput")
     ap.add_argument("--threads", type=int, help="thread count (default: 1 and 2)")
     ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--cases", nargs="+", choices=CASES, default=list(CASES), help="bench cases (default: all)")
     a = ap.parse_args()
     ok = True
     if a.check:
         ok = check(a.check)
     if a.bench:
-        bench([a.threads] if a.threads else [1, 2], a.repeats)
+        bench([a.threads] if a.threads else [1, 2], a.repeats, a.cases)
     sys.exit(0 if ok else 1)

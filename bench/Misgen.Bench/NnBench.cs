@@ -8,15 +8,17 @@ namespace Misgen.Bench;
 /// `misgen bench nn`: IMPALA-CNN 16/32/32 forward (batch 256) and training step (minibatch 1024:
 /// forward, backward, gradient clipping, Adam) at 64x64 and 32x32, in samples/s and GFLOP/s
 /// (a training step counts 3x the forward FLOPs). Each figure is the median of several timed repeats.
+/// Each forward case is followed by the same case on ONNX Runtime (<see cref="OrtForward"/>: same
+/// weights, observations, batch and thread count), reported with impl "onnxruntime".
 /// </summary>
 public static class NnBench
 {
     public static readonly string[] Cases = ["forward-64", "train-64", "forward-32", "train-32"];
 
-    /// <summary>Process CPU seconds per sample of the last <see cref="Measure"/> (all threads; robust to a busy machine).</summary>
-    public static double CpuSecondsPerSample { get; private set; }
+    public const string Misgen = "misgen", OnnxRuntime = "onnxruntime";
 
-    public sealed record Result(string Case, int Threads, double SamplesPerSecond, double Gflops, int Batch, int Repeats);
+    public sealed record Result(string Case, int Threads, double SamplesPerSecond, double Gflops, int Batch, int Repeats,
+                                double SamplesPerCpuSecond, string Impl);
 
     /// <summary>Runs the chosen cases (all when null) on the given thread counts (1 and all cores when null).</summary>
     public static IReadOnlyList<Result> Run(int? threads, bool json, TextWriter output, IEnumerable<string>? cases = null, int repeats = 5)
@@ -26,21 +28,27 @@ public static class NnBench
             if (!Cases.Contains(c)) throw MisgenInputException.Unknown("nn bench case", c, Cases);
         int[] threadCounts = threads is { } t ? [t] : Environment.ProcessorCount > 1 ? [1, Environment.ProcessorCount] : [1];
         var results = new List<Result>();
-        if (!json) output.WriteLine($"{"case",-12} {"threads",7} {"batch",6} {"samples/s",11} {"GFLOP/s",8} {"samples/cpu-s",14}");
+        if (!json) output.WriteLine($"{"case",-12} {"impl",-12} {"threads",7} {"batch",6} {"samples/s",11} {"GFLOP/s",8} {"samples/cpu-s",14}");
         foreach (var name in chosen)
             foreach (int count in threadCounts)
-            {
-                var result = Measure(name, count, repeats);
-                double cpuRate = 1 / CpuSecondsPerSample;
-                results.Add(result);
-                if (json)
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{{\"bench\": \"nn\", \"case\": \"{name}\", \"threads\": {count}, \"value\": {result.SamplesPerSecond:F1}, \"unit\": \"samples/s\", \"gflops\": {result.Gflops:F1}, \"batch\": {result.Batch}, \"repeats\": {result.Repeats}, \"samples_per_cpu_second\": {cpuRate:F1}}}"));
-                else
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{name,-12} {count,7} {result.Batch,6} {result.SamplesPerSecond,11:F1} {result.Gflops,8:F1} {cpuRate,14:F1}"));
-            }
+                foreach (var result in MeasureWithPeers(name, count, repeats))
+                {
+                    results.Add(result);
+                    if (json)
+                        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"{{\"bench\": \"nn\", \"case\": \"{name}\", \"impl\": \"{result.Impl}\", \"threads\": {count}, \"value\": {result.SamplesPerSecond:F1}, \"unit\": \"samples/s\", \"gflops\": {result.Gflops:F1}, \"batch\": {result.Batch}, \"repeats\": {result.Repeats}, \"samples_per_cpu_second\": {result.SamplesPerCpuSecond:F1}}}"));
+                    else
+                        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"{name,-12} {result.Impl,-12} {count,7} {result.Batch,6} {result.SamplesPerSecond,11:F1} {result.Gflops,8:F1} {result.SamplesPerCpuSecond,14:F1}"));
+                }
         return results;
+    }
+
+    /// <summary>Misgen's figure for a case, then ONNX Runtime's when the case is a forward pass.</summary>
+    public static IEnumerable<Result> MeasureWithPeers(string name, int threads, int repeats, double minSeconds = 0)
+    {
+        yield return Measure(name, threads, repeats, minSeconds);
+        if (name.StartsWith("forward", StringComparison.Ordinal)) yield return Measure(name, threads, repeats, minSeconds, OnnxRuntime);
     }
 
     /// <summary>
@@ -84,27 +92,40 @@ public static class NnBench
         foreach (var name in Cases)
             foreach (int threads in options.Threads)
             {
-                var r = Measure(name, threads, repeats: 3, minSeconds: options.Seconds);
-                report(new BenchResult("nn", name, threads, r.SamplesPerSecond, "samples/s", new Dictionary<string, object>
+                Result? misgen = null;
+                foreach (var r in MeasureWithPeers(name, threads, repeats: 3, minSeconds: options.Seconds))
                 {
-                    ["gflops"] = Math.Round(r.Gflops, 1),
-                    ["batch"] = r.Batch,
-                    ["repeats"] = r.Repeats,
-                    ["samples_per_cpu_second"] = Math.Round(1 / CpuSecondsPerSample, 1),
-                }));
+                    var extra = new Dictionary<string, object>
+                    {
+                        ["impl"] = r.Impl,
+                        ["gflops"] = Math.Round(r.Gflops, 1),
+                        ["batch"] = r.Batch,
+                        ["repeats"] = r.Repeats,
+                        ["samples_per_cpu_second"] = Math.Round(r.SamplesPerCpuSecond, 1),
+                    };
+                    if (r.Impl == OnnxRuntime && misgen is not null)
+                    {
+                        extra["onnxruntime"] = OrtForward.Version;
+                        extra["misgen_speedup"] = Math.Round(misgen.SamplesPerSecond / r.SamplesPerSecond, 2);
+                    }
+                    misgen ??= r;
+                    report(new BenchResult("nn", name, threads, r.SamplesPerSecond, "samples/s", extra));
+                }
             }
     }
 
     /// <summary>
     /// Median samples/s of at least <paramref name="repeats"/> timed runs (more while under
-    /// <paramref name="minSeconds"/>), on a private pool of <paramref name="threads"/> threads.
+    /// <paramref name="minSeconds"/>), on a private pool of <paramref name="threads"/> threads
+    /// (for <see cref="OnnxRuntime"/>: on a session with that many intra-op threads).
     /// </summary>
-    public static Result Measure(string name, int threads, int repeats, double minSeconds = 0)
+    public static Result Measure(string name, int threads, int repeats, double minSeconds = 0, string impl = Misgen)
     {
         using var pool = new WorkerPool(threads);
         bool train = name.StartsWith("train", StringComparison.Ordinal);
         int size = name.EndsWith("64", StringComparison.Ordinal) ? 64 : 32;
         int batch = train ? 1024 : 256;
+        if (impl != Misgen && (impl != OnnxRuntime || train)) throw MisgenInputException.Unknown($"implementation of {name}", impl, train ? [Misgen] : [Misgen, OnnxRuntime]);
         var config = new ImpalaConfig(size);
         var model = new ImpalaCnn(config, 1) { MaxBatch = batch, ThreadPool = pool };
         var rng = new Rng(2);
@@ -117,8 +138,14 @@ public static class NnBench
         for (int i = 0; i < dLogits.Length; i++) dLogits[i] = (float)(rng.NextDouble() - 0.5) / batch;
         for (int i = 0; i < batch; i++) dValues[i] = (float)(rng.NextDouble() - 0.5) / batch;
         var adam = new Adam(model.Parameters, 5e-4f);
+        using var ort = impl == OnnxRuntime ? new OrtForward(model, obs, batch, threads) : null;
         void Once()
         {
+            if (ort is not null)
+            {
+                ort.Run();
+                return;
+            }
             if (!train)
             {
                 model.Forward(obs, batch, logits, values);
@@ -149,10 +176,8 @@ public static class NnBench
         seconds.Sort();
         cpu.Sort();
         double median = seconds[seconds.Count / 2];
-        CpuSecondsPerSample = cpu[cpu.Count / 2] / batch;
-        repeats = seconds.Count;
         double samples = batch / median;
         double flops = config.ForwardFlops * (train ? 3 : 1);
-        return new Result(name, threads, samples, samples * flops / 1e9, batch, repeats);
+        return new Result(name, threads, samples, samples * flops / 1e9, batch, seconds.Count, batch / cpu[cpu.Count / 2], impl);
     }
 }

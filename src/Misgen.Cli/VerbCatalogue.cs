@@ -22,6 +22,7 @@ internal static class VerbCatalogue
         yield return SweepVerb.Create();
         yield return BenchVerb.Create();
         yield return ForwardVerb.Create();
+        yield return ExportOnnxVerb.Create();
         yield return NnBenchVerb.Create();
     }
 }

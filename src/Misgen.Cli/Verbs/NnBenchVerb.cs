@@ -14,7 +14,7 @@ internal static class NnBenchVerb
         var repeats = new Option<int>("--repeats") { Description = "timed repeats per case (the median is reported)", DefaultValueFactory = _ => 5 };
         var export = new Option<string?>("--export") { Description = "instead of timing, write a model, observations and Misgen's outputs to this folder for bench/torch_reference.py --check" };
         var kernels = new Option<bool>("--kernels") { Description = "per-kernel GFLOP/s at the IMPALA shapes (thread CPU time)" };
-        var command = new Command("bench-nn", "Network-core benchmark cases one by one, the PyTorch cross-check export (--export) and per-kernel GFLOP/s (--kernels).") { caseArgument, threads, json, repeats, export, kernels };
+        var command = new Command("bench-nn", "Network-core benchmark cases one by one (forward cases also on ONNX Runtime), the PyTorch cross-check export (--export) and per-kernel GFLOP/s (--kernels).") { caseArgument, threads, json, repeats, export, kernels };
         command.SetAction(parse =>
         {
             if (parse.GetValue(kernels))
