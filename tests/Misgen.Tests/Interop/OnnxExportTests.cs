@@ -3,7 +3,6 @@ using Microsoft.ML.OnnxRuntime;
 using Misgen.Interop;
 using Misgen.Nn;
 using Misgen.Nn.Onnx;
-using Misgen.Tests.Eval;
 using Misgen.Tests.Nn;
 
 namespace Misgen.Tests.Interop;
@@ -172,23 +171,23 @@ public sealed class OnnxExportTests : IDisposable
     {
         var (dir, model) = Agent(new ImpalaConfig(32, 8, 16, 16), 5);
         string output = Path.Combine(folder, "out", "policy.onnx");
-        Assert.Equal(0, VerbRunner.Run("ExportOnnxVerb", "export-onnx", dir, "--out", output));
+        Assert.Equal(0, VerbRunner.Run("export-onnx", dir, "--out", output));
         Assert.True(new FileInfo(output).Length > 4 * model.ParameterCount); // the weights are in it
         byte[] good = File.ReadAllBytes(output);
 
-        Assert.Equal(2, VerbRunner.Run("ExportOnnxVerb", "export-onnx", Path.Combine(folder, "no-such-agent"), "--out", output));
+        Assert.Equal(2, VerbRunner.Run("export-onnx", Path.Combine(folder, "no-such-agent"), "--out", output));
         string empty = Path.Combine(folder, "empty");
         Directory.CreateDirectory(empty);
-        Assert.Equal(2, VerbRunner.Run("ExportOnnxVerb", "export-onnx", empty, "--out", output));
+        Assert.Equal(2, VerbRunner.Run("export-onnx", empty, "--out", output));
         string corrupt = Path.Combine(folder, "corrupt");
         Directory.CreateDirectory(corrupt);
         File.WriteAllBytes(Path.Combine(corrupt, "model.safetensors"), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
-        Assert.Equal(2, VerbRunner.Run("ExportOnnxVerb", "export-onnx", corrupt, "--out", output));
-        Assert.Equal(2, VerbRunner.Run("ExportOnnxVerb", "export-onnx", dir, "--out", output, "--hook", "embedder.block9.conv"));
+        Assert.Equal(2, VerbRunner.Run("export-onnx", corrupt, "--out", output));
+        Assert.Equal(2, VerbRunner.Run("export-onnx", dir, "--out", output, "--hook", "embedder.block9.conv"));
         string file = Path.Combine(folder, "a-file");
         File.WriteAllText(file, "x");
-        Assert.Equal(2, VerbRunner.Run("ExportOnnxVerb", "export-onnx", dir, "--out", Path.Combine(file, "policy.onnx"))); // its folder is a file
-        Assert.Equal(2, VerbRunner.Run("ExportOnnxVerb", "export-onnx", dir, "--out", folder)); // a directory
+        Assert.Equal(2, VerbRunner.Run("export-onnx", dir, "--out", Path.Combine(file, "policy.onnx"))); // its folder is a file
+        Assert.Equal(2, VerbRunner.Run("export-onnx", dir, "--out", folder)); // a directory
 
         Assert.Equal(good, File.ReadAllBytes(output)); // failed runs left the earlier file alone
         Assert.Equal(["policy.onnx"], Directory.GetFiles(Path.GetDirectoryName(output)!).Select(Path.GetFileName)); // and no temporary files
