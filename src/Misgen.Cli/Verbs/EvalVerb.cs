@@ -23,10 +23,10 @@ internal static class EvalVerb
             Description = "Evaluate every setting of this training condition (see misgen settings)",
         };
         var output = new Option<string>("--out") { Description = "The results database to add to", DefaultValueFactory = _ => "results.db" };
-        var levels = new Option<int>("--levels") { Description = "Levels per setting, one episode each", DefaultValueFactory = _ => 1000 };
-        var start = new Option<int>("--start-level") { Description = "First level seed", DefaultValueFactory = _ => 100_000 };
-        var batch = new Option<int>("--batch") { Description = "Levels played side by side (one forward pass per step)", DefaultValueFactory = _ => 256 };
-        var threads = new Option<int?>("--threads") { Description = "Threads (default: all cores)" };
+        var levels = new Option<int>("--levels") { Description = "Levels per setting, one episode each", DefaultValueFactory = _ => 1000 }.Within(1, EvalProtocol.MaxLevels);
+        var start = new Option<int>("--start-level") { Description = "First level seed", DefaultValueFactory = _ => 100_000 }.Within(0, int.MaxValue - 1);
+        var batch = new Option<int>("--batch") { Description = "Levels played side by side (one forward pass per step)", DefaultValueFactory = _ => 256 }.Within(1, EvalProtocol.MaxBatch);
+        var threads = new Option<int?>("--threads") { Description = "Threads (default: all cores)." }.Threads();
         var command = new Command("eval",
             "Evaluate agents on settings (the study's protocol: one episode per level, sampled actions) into results.db; reruns resume.")
         {
@@ -41,11 +41,7 @@ internal static class EvalVerb
                 throw new MisgenInputException("no settings: give --setting SPEC (repeatable) or --condition SPEC; 'misgen settings' lists them");
             chosen = chosen.DistinctBy(s => s.Spec).ToList();
             var directories = AgentDirectory.Find(parseResult.GetValue(agents)!);
-            if (parseResult.GetValue(threads) is int threadCount)
-            {
-                if (threadCount < 1 || threadCount > 256) throw new MisgenInputException($"--threads {threadCount} is invalid; valid: 1..256");
-                WorkerPool.ConfigureShared(threadCount);
-            }
+            if (parseResult.GetValue(threads) is int threadCount) WorkerPool.ConfigureShared(threadCount);
             var protocol = new EvalProtocol(parseResult.GetValue(start), parseResult.GetValue(levels), parseResult.GetValue(batch));
 
             using var interruption = new Interruption("stopping after this batch of episodes");

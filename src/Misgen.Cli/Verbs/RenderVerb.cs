@@ -20,8 +20,8 @@ internal static class RenderVerb
             AllowMultipleArgumentsPerToken = true,
         };
         var view = new Option<string>("--view") { Description = "agent (the observation, upscaled), human (512x512) or channels (agent view + its R, G, B as grey)", DefaultValueFactory = _ => "agent" };
-        var scale = new Option<int>("--scale") { Description = "Nearest-neighbour upscale of the agent and channels views", DefaultValueFactory = _ => 6 };
-        var size = new Option<int>("--size") { Description = "Observation size S of the agent view (S x S pixels)", DefaultValueFactory = _ => 64 };
+        var scale = new Option<int>("--scale") { Description = "Nearest-neighbour upscale of the agent and channels views.", DefaultValueFactory = _ => 6 }.Within(1, 32);
+        var size = new Option<int>("--size") { Description = "Observation size S of the agent view (S x S pixels).", DefaultValueFactory = _ => 64 }.Within(8, 4096);
         var output = new Option<string>("--out") { Description = "PNG file to write", Required = true };
         var command = new Command("render", "Draw the first frame of levels as a PNG (rows: specs, columns: levels).") { specs, levels, view, scale, size, output };
         command.SetAction(parseResult =>

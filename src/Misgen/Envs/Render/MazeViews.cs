@@ -9,6 +9,9 @@ public static class MazeViews
 {
     public const int HumanSize = 512;
 
+    /// <summary>Pixels of one rendered picture, all panels together (docs/LIMITS.md): 192 MB of RGB.</summary>
+    public const long MaxPixels = 1L << 26;
+
     public static IReadOnlyList<string> Names { get; } = ["agent", "human", "channels"];
 
     public static MazeView Parse(string text) => text.Trim().ToLowerInvariant() switch
@@ -49,6 +52,12 @@ public static class MazeViews
     {
         if (specs.Count == 0 || levelSeeds.Count == 0) throw new MisgenInputException("render needs at least one spec and one level");
         if (specs.Count * levelSeeds.Count > 256) throw new MisgenInputException($"{specs.Count * levelSeeds.Count} pictures is too many; valid: up to 256 (specs x levels)");
+        // Checked before anything is drawn: a large --size times --scale would otherwise allocate without bound.
+        long side = view == MazeView.Human ? HumanSize : (long)size * scale;
+        long pixels = specs.Count * levelSeeds.Count * side * side * (view == MazeView.Channels ? 4 : 1);
+        if (pixels > MaxPixels)
+            throw new MisgenInputException($"the picture would have {pixels:N0} pixels (size {size} x scale {scale}, {specs.Count * levelSeeds.Count} pictures); " +
+                                           $"valid: up to {MaxPixels:N0}");
         int gap = view == MazeView.Human ? 16 : Math.Max(4, 2 * scale);
         var rows = new List<byte[]>();
         int width = 0, height = 0;
