@@ -17,7 +17,7 @@ internal static class TrainVerb
         var threads = new Option<int>("--threads") { Description = "Worker threads (default: all cores). Results do not depend on it.", DefaultValueFactory = _ => Environment.ProcessorCount }.Threads();
         var resume = new Option<bool>("--resume") { Description = "Continue from the last checkpoint in --out (an error if there is none). Rerunning the same command also continues." };
         var force = new Option<bool>("--force") { Description = "Replace an agent directory that holds a different recipe, or start over." };
-        var set = new Option<string[]>("--set") { Description = "Override a hyperparameter, key=value (repeatable), e.g. --set total_steps=2e6 --set ent_coef=0.005. Keys: " + string.Join(", ", PpoConfig.Keys) + ".", AllowMultipleArgumentsPerToken = false };
+        var set = new Option<string[]>("--set") { Description = "Override a hyperparameter, key=value (repeatable), e.g. --set total_steps=2e6 --set ent_coef=0.005. Keys: " + string.Join(", ", PpoConfig.Keys) + " (valid ranges: docs/LIMITS.md).", AllowMultipleArgumentsPerToken = false };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Checkpoint every N updates (always after the last).", DefaultValueFactory = _ => 10 }.Within(1, PpoConfig.MaxUpdates);
         var check = new Option<bool>("--check") { Description = "After training, play one episode on each held-out level 100000..100999 and print success rate and mean steps." };
 

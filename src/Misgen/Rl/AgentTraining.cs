@@ -74,9 +74,9 @@ public static class AgentTraining
         string yamlPath = Path.Combine(agentDir, AgentManifest.FileName);
         if (File.Exists(yamlPath))
         {
-            var existing = AgentManifest.Read(agentDir);
-            var diff = existing.RecipeDifferences(manifest);
-            if (diff.Count > 0 && !options.Force)
+            // With --force whatever is there is replaced, readable or not.
+            IReadOnlyList<string> diff = options.Force ? [] : AgentManifest.Read(agentDir).RecipeDifferences(manifest);
+            if (diff.Count > 0)
                 throw new MisgenInputException(
                     $"'{agentDir}' holds an agent with a different recipe (differs in: {string.Join(", ", diff)}); " +
                     "choose another --out, or pass --force to replace it");

@@ -30,10 +30,15 @@ public abstract class HostileKit : IDisposable
         public override string ToString() => $"exit {ExitCode}\nstdout: {Stdout}\nstderr: {Stderr}";
     }
 
-    /// <summary>Starts `misgen ARGS` in <paramref name="workingDir"/> with its output redirected.</summary>
+    /// <summary>
+    /// Starts `misgen ARGS` in <paramref name="workingDir"/> with its output redirected: this build's CLI, or the
+    /// Misgen.Cli.dll named by MISGEN_HOSTILE_CLI (to see which tests an older build fails).
+    /// </summary>
     public static Process Start(string workingDir, IEnumerable<string> args)
     {
-        var cli = SweepTestKit.Cli;
+        var cli = Environment.GetEnvironmentVariable("MISGEN_HOSTILE_CLI") is { Length: > 0 } other
+            ? global::Misgen.Sweeps.SweepCommand.For(other)
+            : SweepTestKit.Cli;
         var psi = new ProcessStartInfo(cli[0])
         {
             WorkingDirectory = workingDir,

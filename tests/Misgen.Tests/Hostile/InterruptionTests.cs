@@ -97,7 +97,7 @@ public sealed class InterruptionTests : HostileKit
     {
         using var pool = new WorkerPool(1);
         var manifest = LongUpdates(3);
-        manifest.Config.UpdateEpochs = 20;
+        manifest.Config.UpdateEpochs = 4;
         string full = PathOf("full"), part = PathOf("part");
         AgentTraining.Run(full, manifest, new TrainOptions { Pool = pool });
 
