@@ -20,13 +20,16 @@ public sealed record BenchResult(string Bench, string Case, int Threads, double 
             json.WriteString("bench", Bench);
             json.WriteString("case", Case);
             json.WriteNumber("threads", Threads);
-            json.WriteNumber("value", Math.Round(Value, 1));
+            // JSON has no NaN or infinity: a non-finite figure is written as null (README, "What Misgen guarantees").
+            if (double.IsFinite(Value)) json.WriteNumber("value", Math.Round(Value, 1));
+            else json.WriteNull("value");
             json.WriteString("unit", Unit);
             if (Extra is not null)
                 foreach (var (key, value) in Extra)
                 {
                     json.WritePropertyName(key);
-                    JsonSerializer.Serialize(json, value, value.GetType());
+                    if (value is double d && !double.IsFinite(d) || value is float f && !float.IsFinite(f)) json.WriteNullValue();
+                    else JsonSerializer.Serialize(json, value, value.GetType());
                 }
             json.WriteEndObject();
         }

@@ -34,9 +34,11 @@ public static class NnBench
                 foreach (var result in MeasureWithPeers(name, count, repeats))
                 {
                     results.Add(result);
+                    // JSON has no NaN or infinity (a zero CPU-time reading gives one): written as null.
+                    static string J(double x) => double.IsFinite(x) ? x.ToString("F1", CultureInfo.InvariantCulture) : "null";
                     if (json)
                         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                            $"{{\"bench\": \"nn\", \"case\": \"{name}\", \"impl\": \"{result.Impl}\", \"threads\": {count}, \"value\": {result.SamplesPerSecond:F1}, \"unit\": \"samples/s\", \"gflops\": {result.Gflops:F1}, \"batch\": {result.Batch}, \"repeats\": {result.Repeats}, \"samples_per_cpu_second\": {result.SamplesPerCpuSecond:F1}}}"));
+                            $"{{\"bench\": \"nn\", \"case\": \"{name}\", \"impl\": \"{result.Impl}\", \"threads\": {count}, \"value\": {J(result.SamplesPerSecond)}, \"unit\": \"samples/s\", \"gflops\": {J(result.Gflops)}, \"batch\": {result.Batch}, \"repeats\": {result.Repeats}, \"samples_per_cpu_second\": {J(result.SamplesPerCpuSecond)}}}"));
                     else
                         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                             $"{name,-12} {result.Impl,-12} {count,7} {result.Batch,6} {result.SamplesPerSecond,11:F1} {result.Gflops,8:F1} {result.SamplesPerCpuSecond,14:F1}"));

@@ -24,10 +24,10 @@ internal static class EvalVerb
             Description = "Evaluate every setting of this training condition (see misgen settings)",
         };
         var output = new Option<string>("--out") { Description = "The results database to add to", DefaultValueFactory = _ => "results.db" };
-        var levels = new Option<int?>("--levels") { Description = "Levels per setting, one episode each (default: the study's, 1000)" };
-        var start = new Option<int?>("--start-level") { Description = "First level seed (default: the study's first evaluation level, 100000 for the procgen studies)" };
-        var batch = new Option<int>("--batch") { Description = "Levels played side by side (one forward pass per step)", DefaultValueFactory = _ => 256 };
-        var threads = new Option<int?>("--threads") { Description = "Threads (default: all cores)" };
+        var levels = new Option<int?>("--levels") { Description = "Levels per setting, one episode each (default: the study's, 1000)." }.Within(1, EvalProtocol.MaxLevels);
+        var start = new Option<int?>("--start-level") { Description = "First level seed (default: the study's first evaluation level, 100000 for the procgen studies)." }.Within(0, int.MaxValue - 1);
+        var batch = new Option<int>("--batch") { Description = "Levels played side by side (one forward pass per step)", DefaultValueFactory = _ => 256 }.Within(1, EvalProtocol.MaxBatch);
+        var threads = new Option<int?>("--threads") { Description = "Threads (default: all cores)." }.Threads();
         var command = new Command("eval",
             "Evaluate agents on settings (the study's protocol: one episode per level, sampled actions) into results.db; reruns resume.")
         {
@@ -42,11 +42,7 @@ internal static class EvalVerb
                 throw new MisgenInputException("no settings: give --setting SPEC (repeatable) or --condition SPEC; 'misgen settings' lists them");
             chosen = chosen.DistinctBy(s => s.Spec).ToList();
             var directories = AgentDirectory.Find(parseResult.GetValue(agents)!);
-            if (parseResult.GetValue(threads) is int threadCount)
-            {
-                if (threadCount < 1 || threadCount > 256) throw new MisgenInputException($"--threads {threadCount} is invalid; valid: 1..256");
-                WorkerPool.ConfigureShared(threadCount);
-            }
+            if (parseResult.GetValue(threads) is int threadCount) WorkerPool.ConfigureShared(threadCount);
             var studies = chosen.Select(s => StudyCatalogue.For(s.Env)).Distinct().ToList();
             if ((parseResult.GetValue(start) is null || parseResult.GetValue(levels) is null)
                 && studies.Select(m => (m.EvalStartLevel, m.EvalLevels)).Distinct().Count() > 1)
@@ -54,6 +50,8 @@ internal static class EvalVerb
             var protocol = new EvalProtocol(parseResult.GetValue(start) ?? studies[0].EvalStartLevel, parseResult.GetValue(levels) ?? studies[0].EvalLevels,
                 parseResult.GetValue(batch));
 
+            // Every model is read (and verified) before results.db is opened: bad input leaves no new file behind.
+            var loaded = directories.Select(AgentDirectory.Load).ToList();
             using var interruption = new Interruption("stopping after this batch of episodes");
             using var store = ResultsStore.Open(parseResult.GetValue(output)!);
             var evaluator = new Evaluator(store, protocol);
@@ -68,7 +66,6 @@ internal static class EvalVerb
             Console.WriteLine($"evaluating {directories.Count} agent(s) on {chosen.Count} setting(s), {protocol.Levels} levels from {protocol.StartLevel}, into {store.Path}");
             var clock = System.Diagnostics.Stopwatch.StartNew();
             long ran = 0, samples = 0;
-            var loaded = directories.Select(AgentDirectory.Load).ToList();
             evaluator.EvaluateAll(loaded, chosen, result =>
             {
                 ran += result.Ran;

@@ -9,9 +9,9 @@ internal static class NnBenchVerb
     public static Command Create()
     {
         var caseArgument = new Argument<string[]>("case") { Description = "forward-64, train-64, forward-32, train-32 (default: all)", Arity = ArgumentArity.ZeroOrMore };
-        var threads = new Option<int?>("--threads") { Description = "thread count (default: 1 and all cores)" };
+        var threads = new Option<int?>("--threads") { Description = "thread count (default: 1 and all cores)." }.Threads();
         var json = new Option<bool>("--json") { Description = "one JSON object per line" };
-        var repeats = new Option<int>("--repeats") { Description = "timed repeats per case (the median is reported)", DefaultValueFactory = _ => 5 };
+        var repeats = new Option<int>("--repeats") { Description = "timed repeats per case (the median is reported).", DefaultValueFactory = _ => 5 }.Within(1, 1000);
         var export = new Option<string?>("--export") { Description = "instead of timing, write a model, observations and Misgen's outputs to this folder for bench/torch_reference.py --check" };
         var kernels = new Option<bool>("--kernels") { Description = "per-kernel GFLOP/s at the IMPALA shapes (thread CPU time)" };
         var command = new Command("bench-nn", "Network-core benchmark cases one by one (forward cases also on ONNX Runtime), the PyTorch cross-check export (--export) and per-kernel GFLOP/s (--kernels).") { caseArgument, threads, json, repeats, export, kernels };
@@ -28,7 +28,7 @@ internal static class NnBenchVerb
                 return Cli.Done;
             }
             var cases = parse.GetValue(caseArgument);
-            NnBench.Run(parse.GetValue(threads), parse.GetValue(json), Console.Out, cases is { Length: > 0 } ? cases : null, Math.Max(1, parse.GetValue(repeats)));
+            NnBench.Run(parse.GetValue(threads), parse.GetValue(json), Console.Out, cases is { Length: > 0 } ? cases : null, parse.GetValue(repeats));
             return Cli.Done;
         });
         return command;

@@ -20,8 +20,8 @@ internal static class RenderVerb
             AllowMultipleArgumentsPerToken = true,
         };
         var view = new Option<string>("--view") { Description = "agent (the observation, upscaled), human (the game's 512x512 view) or channels (agent view + each observation channel as grey)", DefaultValueFactory = _ => "agent" };
-        var scale = new Option<int>("--scale") { Description = "Nearest-neighbour upscale of the agent and channels views", DefaultValueFactory = _ => 6 };
-        var size = new Option<int>("--size") { Description = "Observation size S of the agent view (S x S pixels; default: the game's, 64 for procgen games)", DefaultValueFactory = _ => 0 };
+        var scale = new Option<int>("--scale") { Description = "Nearest-neighbour upscale of the agent and channels views.", DefaultValueFactory = _ => 6 }.Within(1, 32);
+        var size = new Option<int>("--size") { Description = "Observation size S of the agent view (S x S pixels; 0, the default: the game's, 64 for procgen games).", DefaultValueFactory = _ => 0 }.Within(0, 4096);
         var output = new Option<string>("--out") { Description = "PNG file to write", Required = true };
         var command = new Command("render", "Draw the first frame of levels as a PNG (rows: specs, columns: levels).") { specs, levels, view, scale, size, output };
         command.SetAction(parseResult =>

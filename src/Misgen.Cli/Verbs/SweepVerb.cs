@@ -48,7 +48,12 @@ internal static class SweepVerb
         {
             var (s, layout) = Open(p.GetValue(study)!, p.GetValue(outOpt));
             var plan = PlanAndSave(s, layout);
-            if (p.GetValue(json)) { Console.WriteLine(plan.ToJson()); return Cli.Done; }
+            if (p.GetValue(json))
+            {
+                using (var stdout = Console.OpenStandardOutput()) plan.WriteJson(stdout);
+                Console.WriteLine();
+                return Cli.Done;
+            }
             int train = plan.Tasks.Count(t => t.Kind == TaskKind.Train);
             Console.WriteLine($"study {plan.Name}: {plan.Tasks.Count} tasks ({train} train, {plan.Tasks.Count - train} eval) in {s.Conditions.Count} condition(s)");
             foreach (var cond in s.Conditions)
@@ -66,7 +71,7 @@ internal static class SweepVerb
         var study = StudyArgument();
         var outOpt = OutOption();
         var executor = new Option<string>("--executor") { Description = "local (a process pool here) or slurm (sbatch arrays)", DefaultValueFactory = _ => "local" };
-        var workers = new Option<int>("--workers") { Description = "Local worker processes, each single-threaded (default: one per core)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var workers = new Option<int>("--workers") { Description = "Local worker processes, each single-threaded (default: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount }.Within(1, WorkerPool.MaxThreads);
         var dryRun = new Option<bool>("--dry-run") { Description = "Slurm: write the array scripts and print the sbatch commands without submitting" };
         var c = new Command("run", "Run (or resume) every unfinished task of a study: locally, or by submitting Slurm arrays.") { study, outOpt, executor, workers, dryRun };
         c.SetAction(p =>
@@ -193,16 +198,15 @@ internal static class SweepVerb
         var studyOpt = new Option<string>("--study") { Description = "Study file", Required = true };
         var outOpt = OutOption();
         var id = new Option<string?>("--id") { Description = "Task id from plan.json, e.g. train/maze-yellow-line-textured/s0003" };
-        var index = new Option<int?>("--index") { Description = "Plan index of the task, or with --phase the Slurm array index ($SLURM_ARRAY_TASK_ID)" };
+        var index = new Option<int?>("--index") { Description = "Plan index of the task, or with --phase the Slurm array index ($SLURM_ARRAY_TASK_ID)." }.Within(0, int.MaxValue);
         var phase = new Option<string?>("--phase") { Description = "Slurm array the --index belongs to: train or eval" };
-        var threads = new Option<int>("--threads") { Description = "Threads for this task", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads") { Description = "Threads for this task.", DefaultValueFactory = _ => 1 }.Threads();
         var c = new Command("task", "Run one task (or one Slurm array index) of a planned study; executors call this. A done task is skipped.")
             { studyOpt, outOpt, id, index, phase, threads };
         c.SetAction((p, cancel) =>
         {
             var (s, layout) = Open(p.GetValue(studyOpt)!, p.GetValue(outOpt));
             int t = p.GetValue(threads);
-            if (t < 1) throw new MisgenInputException($"--threads must be at least 1 (got {t})");
             WorkerPool.ConfigureShared(t);
             var host = new TaskHost(s, layout, Console.Out);
             IReadOnlyList<SweepTask> tasks = (p.GetValue(id), p.GetValue(index), p.GetValue(phase)) switch

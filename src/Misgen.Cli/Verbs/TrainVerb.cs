@@ -15,11 +15,11 @@ internal static class TrainVerb
         var seed = new Option<ulong>("--seed") { Description = "Seed of the agent: weights, actions, minibatch order and level order.", DefaultValueFactory = _ => 0 };
         var preset = new Option<string>("--preset") { Description = $"Hyperparameter preset: {string.Join(", ", PpoConfig.PresetNames)} (paper = the original recipe, fast = tuned for minutes on a CPU, smoke = seconds, for tests), or one of the game's own (misgen envs lists them).", DefaultValueFactory = _ => "fast" };
         var output = new Option<string?>("--out") { Description = "Agent directory (default agents/<spec>-s<seed>)." };
-        var threads = new Option<int>("--threads") { Description = "Worker threads (default: all cores). Results do not depend on it.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var threads = new Option<int>("--threads") { Description = "Worker threads (default: all cores). Results do not depend on it.", DefaultValueFactory = _ => Environment.ProcessorCount }.Threads();
         var resume = new Option<bool>("--resume") { Description = "Continue from the last checkpoint in --out (an error if there is none). Rerunning the same command also continues." };
         var force = new Option<bool>("--force") { Description = "Replace an agent directory that holds a different recipe, or start over." };
-        var set = new Option<string[]>("--set") { Description = "Override a hyperparameter, key=value (repeatable), e.g. --set total_steps=2e6 --set ent_coef=0.005. Keys: " + string.Join(", ", PpoConfig.Keys) + ".", AllowMultipleArgumentsPerToken = false };
-        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Checkpoint every N updates (always after the last).", DefaultValueFactory = _ => 10 };
+        var set = new Option<string[]>("--set") { Description = "Override a hyperparameter, key=value (repeatable), e.g. --set total_steps=2e6 --set ent_coef=0.005. Keys: " + string.Join(", ", PpoConfig.Keys) + " (valid ranges: docs/LIMITS.md).", AllowMultipleArgumentsPerToken = false };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Checkpoint every N updates (always after the last).", DefaultValueFactory = _ => 10 }.Within(1, PpoConfig.MaxUpdates);
         var check = new Option<bool>("--check") { Description = "After training, play one episode on each of the study's evaluation levels (100000..100999 for the procgen studies) and print success rate and mean steps." };
 
         var command = new Command("train", "Train one PPO agent into an agent directory (agent.yaml, model.safetensors, checkpoints/, train.csv).")
@@ -29,7 +29,6 @@ internal static class TrainVerb
         command.SetAction(parse =>
         {
             int threadCount = parse.GetValue(threads);
-            if (threadCount < 1) throw new MisgenInputException($"--threads must be at least 1, got {threadCount}");
             WorkerPool.ConfigureShared(threadCount);
 
             var envSpec = EnvSpec.Parse(parse.GetValue(spec)!);
@@ -39,7 +38,8 @@ internal static class TrainVerb
             var config = manifest.Config;
             string dir = parse.GetValue(output) ?? AgentTraining.DefaultDir(manifest.Spec, seedValue);
 
-            using var interruption = new Interruption("stopping after this update");
+            // Training stops at the next minibatch; the last finished update is what a rerun continues from.
+            using var interruption = new Interruption("stopping now, keeping the last finished update");
             var options = new TrainOptions
             {
                 Resume = parse.GetValue(resume),

@@ -6,13 +6,16 @@ namespace Misgen.Cli.Verbs;
 
 internal static class VideoVerb
 {
+    /// <summary>Frames of one GIF (a 500-step timeout needs 501); bounds the GIF's memory.</summary>
+    private const int MaxFrames = 10_000;
+
     public static Command Create()
     {
         var agent = new Argument<string>("agent") { Description = "Agent directory (with model.safetensors)" };
         var setting = new Argument<string>("setting") { Description = "Env spec to play, e.g. maze:red-line+yellow-gem@textured" };
-        var level = new Option<int?>("--level") { Description = "Level seed (the same episode misgen eval ran on it; default: the study's first evaluation level, 100000)" };
-        var frames = new Option<int>("--frames") { Description = "At most this many frames", DefaultValueFactory = _ => 100 };
-        var scale = new Option<int>("--scale") { Description = "Nearest-neighbour upscale factor", DefaultValueFactory = _ => 6 };
+        var level = new Option<int?>("--level") { Description = "Level seed (the same episode misgen eval ran on it; default: the study's first evaluation level, 100000)." }.Within(0, int.MaxValue);
+        var frames = new Option<int>("--frames") { Description = "At most this many frames.", DefaultValueFactory = _ => 100 }.Within(1, MaxFrames);
+        var scale = new Option<int>("--scale") { Description = "Nearest-neighbour upscale factor.", DefaultValueFactory = _ => 6 }.Within(1, 32);
         var channels = new Option<bool>("--channels") { Description = "Show the R, G and B channels beside the image" };
         var output = new Option<string>("--out") { Description = "The GIF to write", DefaultValueFactory = _ => "episode.gif" };
         var command = new Command("video", "Write an animated GIF of an agent playing one level (200 ms per frame, upscaled, looping).")
@@ -22,8 +25,6 @@ internal static class VideoVerb
         command.SetAction(parseResult =>
         {
             int frameLimit = parseResult.GetValue(frames), factor = parseResult.GetValue(scale);
-            if (frameLimit < 1) throw new MisgenInputException($"--frames {frameLimit} is invalid; valid: 1 or more");
-            if (factor < 1 || factor > 32) throw new MisgenInputException($"--scale {factor} is invalid; valid: 1..32");
             var loaded = AgentDirectory.Load(parseResult.GetValue(agent)!);
             var s = StudyCatalogue.Resolve(parseResult.GetValue(setting)!);
             int levelSeed = parseResult.GetValue(level) ?? StudyCatalogue.For(s.Env).EvalStartLevel;

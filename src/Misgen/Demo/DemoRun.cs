@@ -25,18 +25,25 @@ public static class DemoRun
     /// </summary>
     public const long FastTotalSteps = 480_000;
 
+    /// <summary>Agents one demo trains (docs/LIMITS.md); a study of more belongs in `misgen sweep`.</summary>
+    public const int MaxAgents = 1000;
+
+    /// <summary>The longest time budget (a week), in minutes.</summary>
+    public const double MaxMinutes = 7 * 24 * 60;
+
     public static string Run(DemoOptions options, Action<string> log, CancellationToken cancel = default)
     {
-        if (options.Agents < 1) throw new MisgenInputException($"--agents {options.Agents} is invalid; valid: 1 or more");
-        if (options.Threads < 1) throw new MisgenInputException($"--threads {options.Threads} is invalid; valid: 1 or more");
+        if (options.Agents < 1 || options.Agents > MaxAgents) throw new MisgenInputException($"--agents {options.Agents} is invalid; valid: 1..{MaxAgents}");
+        WorkerPool.CheckThreads(options.Threads);
+        if (!(options.Budget.TotalMinutes > 0 && options.Budget.TotalMinutes <= MaxMinutes))
+            throw new MisgenInputException($"--minutes {options.Budget.TotalMinutes} is invalid; valid: more than 0, up to {MaxMinutes}");
         var condition = StudyCatalogue.Condition(options.Condition);
         var spec = EnvSpec.Parse(condition.Spec);
         var study = StudyCatalogue.For(spec);
         IReadOnlyList<string> overrides = [.. options.Preset == "fast" ? [$"total_steps={FastTotalSteps}"] : Array.Empty<string>(), .. options.Overrides];
         var config = Recipe.Manifest(spec, options.Preset, 1, overrides).Config; // validated before anything is written
 
-        string outDir = Path.GetFullPath(options.OutDir);
-        Directory.CreateDirectory(outDir);
+        string outDir = OutputFolder.Create(options.OutDir);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         log(string.Create(CultureInfo.InvariantCulture,
             $"demo: {options.Agents} agents, preset {options.Preset} ({config.TotalSteps:N0} steps each), on {condition.Spec}; output in {outDir}"));

@@ -18,7 +18,7 @@ public static class ResultsExport
     /// <summary>Writes both files into <paramref name="folder"/>; returns their paths.</summary>
     public static (string Episodes, string Metrics) Write(ResultsStore store, string folder)
     {
-        Directory.CreateDirectory(folder);
+        OutputFolder.Create(folder);
         string episodesPath = System.IO.Path.Combine(folder, "episodes.csv");
         string metricsPath = System.IO.Path.Combine(folder, "metrics.csv");
         var settings = store.Settings();

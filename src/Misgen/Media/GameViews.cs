@@ -14,6 +14,9 @@ public static class GameViews
 {
     public static IReadOnlyList<string> Names { get; } = ["agent", "human", "channels"];
 
+    /// <summary>Pixels of one rendered figure, all panels together (docs/LIMITS.md): 192 MB of RGB.</summary>
+    public const long MaxPixels = 1L << 26;
+
     public static GameView Parse(string text) => text.Trim().ToLowerInvariant() switch
     {
         "agent" => GameView.Agent,
@@ -69,6 +72,17 @@ public static class GameViews
     {
         if (specs.Count == 0 || levelSeeds.Count == 0) throw new MisgenInputException("render needs at least one spec and one level");
         if (specs.Count * levelSeeds.Count > 256) throw new MisgenInputException($"{specs.Count * levelSeeds.Count} pictures is too many; valid: up to 256 (specs x levels)");
+        // Checked before anything is drawn: a large --size times --scale would otherwise allocate without bound.
+        long pixels = 0;
+        foreach (var spec in specs)
+        {
+            var game = spec.Game;
+            long side = view == GameView.Human ? game.HumanViewSize : (long)(size == 0 ? game.DefaultObservationSize : size) * scale;
+            pixels += levelSeeds.Count * side * side * (view == GameView.Channels ? 1 + game.ObservationChannels : 1);
+        }
+        if (pixels > MaxPixels)
+            throw new MisgenInputException($"the picture would have {pixels:N0} pixels (size {size} x scale {scale}, {specs.Count * levelSeeds.Count} pictures); " +
+                                           $"valid: up to {MaxPixels:N0}");
         int gap = view == GameView.Human ? 16 : Math.Max(4, 2 * scale);
         var rows = new List<byte[]>();
         int width = 0, height = 0, rowWidth = 0;

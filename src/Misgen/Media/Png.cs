@@ -19,11 +19,10 @@ public static class Png
         AtomicFile.Write(path, s => s.Write(file));
     }
 
-    public static PngImage Read(string path)
-    {
-        if (!File.Exists(path)) throw new MisgenInputException($"image file '{path}' does not exist");
-        return Decode(File.ReadAllBytes(path), path);
-    }
+    /// <summary>The largest PNG file read (docs/LIMITS.md); decoded pixels have their own cap.</summary>
+    public const long MaxFileBytes = 256L << 20;
+
+    public static PngImage Read(string path) => Decode(InputFile.ReadAllBytes(path, "image file", MaxFileBytes), path);
 
     public static byte[] Encode(ReadOnlySpan<byte> rgb, int width, int height)
     {

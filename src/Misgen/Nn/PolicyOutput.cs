@@ -18,11 +18,16 @@ public sealed record PolicyOutput(float[] Logits, float[] GroupProbabilities, fl
         return new PolicyOutput(logits, Categorical.GroupProbabilities(logits), value[0]);
     }
 
+    /// <summary>
+    /// One JSON object. JSON has no NaN or infinity, so a non-finite number (weights that diverged) is written
+    /// as <c>null</c>, which every JSON reader accepts (pandas and numpy read it as NaN).
+    /// </summary>
     public string ToJson()
     {
-        static string List(IEnumerable<float> xs) => string.Join(", ", xs.Select(x => x.ToString("R", CultureInfo.InvariantCulture)));
-        var groups = string.Join(", ", Categorical.GroupNames.Select((g, i) => $"\"{g}\": {GroupProbabilities[i].ToString("R", CultureInfo.InvariantCulture)}"));
-        return $"{{\"logits\": [{List(Logits)}], \"groups\": {{{groups}}}, \"value\": {Value.ToString("R", CultureInfo.InvariantCulture)}}}";
+        static string Number(float x) => float.IsFinite(x) ? x.ToString("R", CultureInfo.InvariantCulture) : "null";
+        static string List(IEnumerable<float> xs) => string.Join(", ", xs.Select(Number));
+        var groups = string.Join(", ", Categorical.GroupNames.Select((g, i) => $"\"{g}\": {Number(GroupProbabilities[i])}"));
+        return $"{{\"logits\": [{List(Logits)}], \"groups\": {{{groups}}}, \"value\": {Number(Value)}}}";
     }
 
     public string ToText()

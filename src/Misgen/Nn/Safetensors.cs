@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
@@ -10,10 +11,20 @@ namespace Misgen.Nn;
 /// tensor data) with PyTorch IMPALA state-dict names and layouts, so Misgen weights load into the
 /// PyTorch model with load_state_dict and back. Nothing in a weights file is ever executed; the
 /// reader checks the header, every dtype, shape and offset against the file size and the model.
+///
+/// Integrity: Misgen records a SHA-256 in the metadata entry <c>misgen_sha256</c> (docs/FILES.md): the hash of
+/// the whole file as written with those 64 hex digits set to '0'. <see cref="Load"/> verifies it, so a damaged
+/// file is refused rather than trusted; files without the entry (PyTorch's, older Misgen's) load unverified.
 /// </summary>
 public static class Safetensors
 {
-    private const long MaxHeaderBytes = 100_000_000;
+    /// <summary>The largest header Misgen reads (the format's own reference implementation uses the same cap).</summary>
+    public const long MaxHeaderBytes = 100_000_000;
+
+    /// <summary>The metadata key of the file's SHA-256.</summary>
+    public const string DigestKey = "misgen_sha256";
+
+    private const int DigestHexLength = 64;
 
     public static void Save(string path, ImpalaCnn model, IReadOnlyDictionary<string, string>? metadata = null)
     {
@@ -25,6 +36,8 @@ public static class Safetensors
             ["input_size"] = model.Config.InputSize.ToString(CultureInfo.InvariantCulture),
         };
         if (metadata != null) foreach (var (k, v) in metadata) meta[k] = v;
+        meta.Remove(DigestKey);
+        meta[DigestKey] = new string('0', DigestHexLength); // placeholder, filled in below
         header.Append("\"__metadata__\":{");
         header.AppendJoin(',', meta.Select(kv => $"{JsonSerializer.Serialize(kv.Key)}:{JsonSerializer.Serialize(kv.Value)}"));
         header.Append('}');
@@ -38,39 +51,79 @@ public static class Safetensors
         header.Append('}');
         while ((Encoding.UTF8.GetByteCount(header.ToString()) + 8) % 8 != 0) header.Append(' ');
         byte[] headerBytes = Encoding.UTF8.GetBytes(header.ToString());
+        var lengthPrefix = new byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(lengthPrefix, (ulong)headerBytes.Length);
+
+        // The digest covers the file as written with the placeholder in place; then the placeholder becomes it.
+        using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+        {
+            hash.AppendData(lengthPrefix);
+            hash.AppendData(headerBytes);
+            WriteData(model, (buffer, count) => hash.AppendData(buffer, 0, count));
+            int at = DigestPosition(headerBytes, new string('0', DigestHexLength));
+            Encoding.ASCII.GetBytes(Convert.ToHexStringLower(hash.GetHashAndReset())).CopyTo(headerBytes, at);
+        }
         AtomicFile.Write(path, stream =>
         {
-            Span<byte> length = stackalloc byte[8];
-            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)headerBytes.Length);
-            stream.Write(length);
+            stream.Write(lengthPrefix);
             stream.Write(headerBytes);
-            var buffer = new byte[1 << 16];
-            foreach (var p in model.Parameters)
-            {
-                ReadOnlySpan<float> values = p.Value;
-                for (int start = 0; start < values.Length; start += buffer.Length / 4)
-                {
-                    int count = Math.Min(buffer.Length / 4, values.Length - start);
-                    for (int i = 0; i < count; i++) BinaryPrimitives.WriteSingleLittleEndian(buffer.AsSpan(4 * i), values[start + i]);
-                    stream.Write(buffer, 0, 4 * count);
-                }
-            }
+            WriteData(model, (buffer, count) => stream.Write(buffer, 0, count));
         });
     }
 
-    /// <summary>Loads an IMPALA-CNN, inferring its configuration from the tensor shapes.</summary>
-    public static ImpalaCnn Load(string path)
+    private static void WriteData(ImpalaCnn model, Action<byte[], int> sink)
     {
-        byte[] file;
-        try
+        var buffer = new byte[1 << 16];
+        foreach (var p in model.Parameters)
         {
-            file = File.ReadAllBytes(path);
+            ReadOnlySpan<float> values = p.Value;
+            for (int start = 0; start < values.Length; start += buffer.Length / 4)
+            {
+                int count = Math.Min(buffer.Length / 4, values.Length - start);
+                for (int i = 0; i < count; i++) BinaryPrimitives.WriteSingleLittleEndian(buffer.AsSpan(4 * i), values[start + i]);
+                sink(buffer, 4 * count);
+            }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new MisgenInputException($"cannot read weights file '{path}': {e.Message}", e);
-        }
-        return Read(file, path);
+    }
+
+    // Where the digest's hex digits start in the header: after the one `"misgen_sha256":"` + digits + `"`
+    // (JSON escapes any quote inside other keys and values, so the pattern cannot occur elsewhere); -1 if absent.
+    private static int DigestPosition(ReadOnlySpan<byte> header, string hex)
+    {
+        byte[] pattern = Encoding.ASCII.GetBytes($"\"{DigestKey}\":\"{hex}\"");
+        int at = header.IndexOf(pattern);
+        if (at < 0 || header[(at + 1)..].IndexOf(pattern) >= 0) return -1;
+        return at + pattern.Length - 1 - hex.Length;
+    }
+
+    /// <summary>Checks the file against its recorded SHA-256 (a no-op for files without one).</summary>
+    private static void VerifyDigest(ReadOnlySpan<byte> file, long dataStart, Dictionary<string, string> metadata, string source)
+    {
+        if (!metadata.TryGetValue(DigestKey, out var recorded)) return;
+        string Bad(string why) => $"'{source}' is damaged: {why}";
+        if (recorded.Length != DigestHexLength || !recorded.All(char.IsAsciiHexDigitLower))
+            throw new MisgenInputException(Bad($"its {DigestKey} '{recorded}' is not 64 lowercase hex digits"));
+        int at = DigestPosition(file[8..(int)dataStart], recorded);
+        if (at < 0) throw new MisgenInputException(Bad($"its {DigestKey} entry is not written the way Misgen writes it"));
+        byte[] blanked = file[..(int)dataStart].ToArray();
+        blanked.AsSpan(8 + at, DigestHexLength).Fill((byte)'0');
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(blanked);
+        hash.AppendData(file[(int)dataStart..]);
+        string actual = Convert.ToHexStringLower(hash.GetHashAndReset());
+        if (actual != recorded)
+            throw new MisgenInputException(Bad($"its SHA-256 is {actual}, not the {recorded} recorded in it when it was written"));
+    }
+
+    /// <summary>Loads an IMPALA-CNN, inferring its configuration from the tensor shapes.</summary>
+    public static ImpalaCnn Load(string path) => LoadWithMetadata(path).Model;
+
+    /// <summary>The model and the header's <c>__metadata__</c> (spec, seed, timesteps ... for Misgen's files).</summary>
+    public static (ImpalaCnn Model, IReadOnlyDictionary<string, string> Metadata) LoadWithMetadata(string path)
+    {
+        byte[] file = InputFile.ReadAllBytes(path, "weights file");
+        var model = Read(file, path, out var metadata);
+        return (model, metadata);
     }
 
     /// <summary>A tensor entry of a safetensors header, already checked against the file.</summary>
@@ -82,14 +135,19 @@ public static class Safetensors
         string Bad(string why) => $"'{source}' is not a valid safetensors file: {why}";
         if (file.Length < 8) throw new MisgenInputException(Bad($"{file.Length} bytes, too short for the 8-byte header length"));
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(file);
-        if (headerLength < 2 || headerLength > MaxHeaderBytes || headerLength > (ulong)(file.Length - 8))
+        if (headerLength > MaxHeaderBytes)
+            throw new MisgenInputException(Bad($"header length {headerLength:N0} is larger than Misgen's limit of {MaxHeaderBytes:N0} bytes"));
+        if (headerLength < 2 || headerLength > (ulong)(file.Length - 8))
             throw new MisgenInputException(Bad($"header length {headerLength} does not fit a file of {file.Length} bytes"));
         long dataStart = 8 + (long)headerLength;
         long dataLength = file.Length - dataStart;
+        var headerBytes = file.Slice(8, (int)headerLength);
+        if (!System.Text.Unicode.Utf8.IsValid(headerBytes))
+            throw new MisgenInputException(Bad($"header is not valid UTF-8 (byte {8 + FirstInvalidUtf8(headerBytes)} of the file)"));
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(file.Slice(8, (int)headerLength).ToArray());
+            doc = JsonDocument.Parse(headerBytes.ToArray());
         }
         catch (JsonException e)
         {
@@ -100,13 +158,17 @@ public static class Safetensors
             if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new MisgenInputException(Bad("header is not a JSON object"));
             var tensors = new List<TensorEntry>();
             var metadata = new Dictionary<string, string>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in doc.RootElement.EnumerateObject())
             {
+                // JSON parsers disagree on which of two equal keys wins, so a file with one is refused.
+                if (!names.Add(property.Name)) throw new MisgenInputException(Bad($"key '{property.Name}' appears twice in the header"));
                 if (property.Name == "__metadata__")
                 {
                     if (property.Value.ValueKind != JsonValueKind.Object) throw new MisgenInputException(Bad("__metadata__ is not an object"));
                     foreach (var m in property.Value.EnumerateObject())
-                        metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : m.Value.GetRawText();
+                        if (!metadata.TryAdd(m.Name, m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : m.Value.GetRawText()))
+                            throw new MisgenInputException(Bad($"metadata key '{m.Name}' appears twice in the header"));
                     continue;
                 }
                 var t = property.Value;
@@ -147,9 +209,24 @@ public static class Safetensors
 
     private static int DtypeSize(string dtype) => dtype switch { "F32" => 4, "F16" => 2, "BF16" => 2, "F64" => 8, _ => 0 };
 
-    internal static ImpalaCnn Read(ReadOnlySpan<byte> file, string source)
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        int offset = 0;
+        while (offset < bytes.Length)
+        {
+            var status = System.Text.Rune.DecodeFromUtf8(bytes[offset..], out _, out int consumed);
+            if (status != System.Buffers.OperationStatus.Done) return offset;
+            offset += consumed;
+        }
+        return offset;
+    }
+
+    internal static ImpalaCnn Read(ReadOnlySpan<byte> file, string source) => Read(file, source, out _);
+
+    internal static ImpalaCnn Read(ReadOnlySpan<byte> file, string source, out IReadOnlyDictionary<string, string> metadataRead)
     {
         var (tensors, metadata, dataStart) = ReadHeader(file, source);
+        metadataRead = metadata;
         var byName = new Dictionary<string, TensorEntry>();
         foreach (var t in tensors) byName[t.Name] = t;
         var config = InferConfig(byName, metadata, source);
@@ -166,6 +243,8 @@ public static class Safetensors
                 throw new MisgenInputException($"'{source}': tensor '{p.Name}' has shape [{string.Join(", ", t.Shape)}], an IMPALA-CNN {Describe(config)} needs [{string.Join(", ", p.Shape)}]");
             Decode(file.Slice((int)(dataStart + t.Begin), (int)(t.End - t.Begin)), t.Dtype, p.Value);
         }
+        // Last, so that a file edited by hand gets the specific message above; any other damage is found here.
+        VerifyDigest(file, dataStart, metadata, source);
         return model;
     }
 

@@ -36,21 +36,35 @@ public sealed class AgentManifest
 
     public static AgentManifest FromYaml(string yaml, string where = FileName)
     {
+        AgentManifest manifest;
         try
         {
-            return Deserializer.Deserialize<AgentManifest>(yaml) ?? throw new MisgenInputException($"{where} is empty");
+            manifest = Deserializer.Deserialize<AgentManifest>(yaml) ?? throw new MisgenInputException($"{where} is empty");
         }
         catch (YamlDotNet.Core.YamlException e)
         {
             throw new MisgenInputException($"{where} is not a valid agent manifest: {(e.InnerException ?? e).Message}", e);
         }
+        // YAML reads .inf, .nan and out-of-range numbers into the config as they are: check them like --set.
+        try
+        {
+            manifest.Config.Validate();
+        }
+        catch (MisgenInputException e)
+        {
+            throw new MisgenInputException($"{where} holds an invalid recipe: {e.Message}", e);
+        }
+        return manifest;
     }
+
+    /// <summary>The largest agent.yaml read (a written one is about 1 KB).</summary>
+    public const long MaxFileBytes = 1 << 20;
 
     public static AgentManifest Read(string agentDir)
     {
         string path = Path.Combine(agentDir, FileName);
         if (!File.Exists(path)) throw new MisgenInputException($"no {FileName} in '{agentDir}': not an agent directory");
-        return FromYaml(File.ReadAllText(path), path);
+        return FromYaml(InputFile.ReadAllText(path, "agent manifest", MaxFileBytes), path);
     }
 
     public void Write(string agentDir) => AtomicFile.WriteAllText(Path.Combine(agentDir, FileName), ToYaml());

@@ -15,40 +15,50 @@ public sealed class PpoConfig
     // ---- budget and rollout shape ----
 
     /// <summary>Environment steps to train for (summed over all envs). Paper: 5M on black, 10M on textured.</summary>
+    [Limit(1, 10_000_000_000)]
     public long TotalSteps { get; set; } = 5_000_000;
 
     /// <summary>Parallel environments in the rollout.</summary>
+    [Limit(1, 1024)]
     public int NumEnvs { get; set; } = 256;
 
     /// <summary>Steps per environment per rollout; a batch is num_envs * num_steps samples.</summary>
+    [Limit(1, 4096)]
     public int NumSteps { get; set; } = 256;
 
     /// <summary>Minibatches per epoch; minibatch size = batch / num_minibatches.</summary>
+    [Limit(1, 4096)]
     public int NumMinibatches { get; set; } = 8;
 
     /// <summary>Passes over each batch.</summary>
+    [Limit(1, 100)]
     public int UpdateEpochs { get; set; } = 3;
 
     // ---- optimiser ----
 
     /// <summary>Adam learning rate at the start.</summary>
+    [Limit(0, 1, MinExclusive = true)]
     public float LearningRate { get; set; } = 5e-4f;
 
     /// <summary>Decay the learning rate linearly to zero over the run: lr0 * (1 - (update-1)/num_updates).</summary>
     public bool AnnealLr { get; set; } = true;
 
     /// <summary>Adam epsilon (PyTorch default would be 1e-8; the original used 1e-5).</summary>
+    [Limit(0, 1, MinExclusive = true)]
     public float AdamEps { get; set; } = 1e-5f;
 
     /// <summary>Global gradient-norm clip.</summary>
+    [Limit(0, 1000, MinExclusive = true)]
     public float MaxGradNorm { get; set; } = 0.5f;
 
     // ---- returns and advantages ----
 
     /// <summary>Discount factor of the RL objective (GAE and value targets).</summary>
+    [Limit(0, 1, MinExclusive = true)]
     public float Gamma { get; set; } = 0.999f;
 
     /// <summary>GAE lambda.</summary>
+    [Limit(0, 1)]
     public float GaeLambda { get; set; } = 0.95f;
 
     /// <summary>Normalise advantages per minibatch to mean 0, std 1.</summary>
@@ -58,44 +68,56 @@ public sealed class PpoConfig
     public bool NormReward { get; set; } = true;
 
     /// <summary>Discount of the running return whose std normalises rewards (independent of gamma).</summary>
+    [Limit(0, 1, MinExclusive = true, MaxExclusive = true)]
     public float RewardNormGamma { get; set; } = 0.99f;
 
     /// <summary>Normalised rewards are clipped to +-reward_clip.</summary>
+    [Limit(0, 1_000_000, MinExclusive = true)]
     public float RewardClip { get; set; } = 10f;
 
     // ---- loss ----
 
     /// <summary>PPO ratio clip epsilon (also the value-clipping range).</summary>
+    [Limit(0, 10, MinExclusive = true)]
     public float ClipCoef { get; set; } = 0.2f;
 
     /// <summary>Use the clipped value loss max((v-R)^2, (v_old + clip(v-v_old)-R)^2).</summary>
     public bool ClipVloss { get; set; } = true;
 
     /// <summary>Value-loss coefficient (the value loss itself carries a factor 0.5, as in the original).</summary>
+    [Limit(0, 1000)]
     public float VfCoef { get; set; } = 0.5f;
 
     /// <summary>Entropy bonus coefficient.</summary>
+    [Limit(0, 1000)]
     public float EntCoef { get; set; } = 0.01f;
 
     // ---- network ----
 
     /// <summary>Observation side in pixels (procgen: 64). The env renders at this size directly.</summary>
+    [Limit(8, 512)]
     public int ObservationSize { get; set; } = 64;
 
     /// <summary>IMPALA block widths (channels of the three conv stacks).</summary>
+    [Limit(1, 256)]
     public int Width1 { get; set; } = 16;
+    [Limit(1, 256)]
     public int Width2 { get; set; } = 32;
+    [Limit(1, 256)]
     public int Width3 { get; set; } = 32;
 
     /// <summary>Width of the fully connected layer before the heads.</summary>
+    [Limit(1, 4096)]
     public int Hidden { get; set; } = 256;
 
     // ---- levels ----
 
     /// <summary>Training levels are drawn (seeded) from [start_level, start_level + num_levels); 0 = any level.</summary>
+    [Limit(0, int.MaxValue)]
     public int NumLevels { get; set; } = 100_000;
 
     /// <summary>First training level seed.</summary>
+    [Limit(0, int.MaxValue - 1)]
     public int StartLevel { get; set; } = 0;
 
     // ---- derived ----
@@ -103,6 +125,17 @@ public sealed class PpoConfig
     [YamlIgnore] public int BatchSize => NumEnvs * NumSteps;
     [YamlIgnore] public int MinibatchSize => BatchSize / NumMinibatches;
     [YamlIgnore] public int NumUpdates => (int)(TotalSteps / BatchSize);
+
+    // ---- limits of what one run may ask for (docs/LIMITS.md); Validate checks them before any arithmetic ----
+
+    /// <summary>Samples per rollout (num_envs * num_steps); paper: 65,536.</summary>
+    public const int MaxBatchSize = 262_144;
+
+    /// <summary>Updates per run; checkpoint files are named with six digits (update-NNNNNN.ckpt).</summary>
+    public const int MaxUpdates = 999_999;
+
+    /// <summary>Bytes of rollout observations (batch * observation_size^2 * 3): one .NET array.</summary>
+    public const long MaxRolloutBytes = int.MaxValue;
 
     public PpoConfig Clone() => (PpoConfig)MemberwiseClone();
 
@@ -180,10 +213,22 @@ public sealed class PpoConfig
         catch (Exception e) when (e is FormatException or OverflowException)
         {
             string kind = field.PropertyType == typeof(bool) ? "true or false" : field.PropertyType == typeof(float) ? "a number" : "an integer";
-            throw new MisgenInputException($"bad value '{value}' for {key}: expected {kind}");
+            throw new MisgenInputException($"bad value '{value}' for {key}: expected {kind}{RangeNote(field)}");
         }
+        // float.Parse takes "Infinity", "NaN" and turns 1e39 into infinity: none of them can train.
+        if (LimitOf(field) is { } limit && !limit.Contains(Convert.ToDouble(parsed, CultureInfo.InvariantCulture)))
+            throw new MisgenInputException($"bad value '{value}' for {key}: valid: {limit.Describe(field.PropertyType != typeof(float))}");
         field.SetValue(this, parsed);
     }
+
+    private static LimitAttribute? LimitOf(PropertyInfo field) => field.GetCustomAttribute<LimitAttribute>();
+
+    private static string RangeNote(PropertyInfo field) =>
+        LimitOf(field) is { } limit ? $" in {limit.Describe(field.PropertyType != typeof(float))}" : "";
+
+    /// <summary>Every bounded key with its valid range, as docs/LIMITS.md lists them.</summary>
+    public static IEnumerable<(string Key, string Range)> Limits() =>
+        Fields.Where(f => LimitOf(f) != null).Select(f => (KeyOf(f), LimitOf(f)!.Describe(f.PropertyType != typeof(float))));
 
     /// <summary>The value of a key as text (invariant culture), for display and comparison.</summary>
     public string Get(string key)
@@ -225,31 +270,32 @@ public sealed class PpoConfig
         _ => throw new FormatException(),
     };
 
-    /// <summary>Throws MisgenInputException for a config that cannot train.</summary>
+    /// <summary>
+    /// Throws MisgenInputException for a config that cannot train: every field within its <see cref="LimitAttribute"/>
+    /// range (finite), then the derived sizes, checked in 64-bit arithmetic before anything is computed from them.
+    /// </summary>
     public void Validate()
     {
         void Require(bool ok, string message) { if (!ok) throw new MisgenInputException(message); }
-        Require(NumEnvs >= 1, $"num_envs must be at least 1, got {NumEnvs}");
-        Require(NumSteps >= 1, $"num_steps must be at least 1, got {NumSteps}");
-        Require(NumMinibatches >= 1, $"num_minibatches must be at least 1, got {NumMinibatches}");
-        Require(BatchSize % NumMinibatches == 0,
-            $"num_envs * num_steps ({BatchSize}) must be divisible by num_minibatches ({NumMinibatches})");
-        Require(MinibatchSize >= 2, $"minibatches need at least 2 samples (advantage std), got {MinibatchSize}");
-        Require(UpdateEpochs >= 1, $"update_epochs must be at least 1, got {UpdateEpochs}");
-        Require(TotalSteps >= BatchSize, $"total_steps ({TotalSteps}) must be at least one batch (num_envs * num_steps = {BatchSize})");
-        Require(LearningRate > 0, $"learning_rate must be positive, got {LearningRate}");
-        Require(Gamma is > 0 and <= 1, $"gamma must be in (0, 1], got {Gamma}");
-        Require(GaeLambda is >= 0 and <= 1, $"gae_lambda must be in [0, 1], got {GaeLambda}");
-        Require(RewardNormGamma is > 0 and < 1, $"reward_norm_gamma must be in (0, 1), got {RewardNormGamma}");
-        Require(RewardClip > 0, $"reward_clip must be positive, got {RewardClip}");
-        Require(ClipCoef > 0, $"clip_coef must be positive, got {ClipCoef}");
-        Require(MaxGradNorm > 0, $"max_grad_norm must be positive, got {MaxGradNorm}");
-        Require(AdamEps > 0, $"adam_eps must be positive, got {AdamEps}");
-        Require(VfCoef >= 0 && EntCoef >= 0, "vf_coef and ent_coef must not be negative");
-        Require(ObservationSize is >= 8 and <= 512 && ObservationSize % 8 == 0,
-            $"observation_size must be a multiple of 8 in 8..512, got {ObservationSize}");
-        Require(Width1 >= 1 && Width2 >= 1 && Width3 >= 1 && Hidden >= 1, "widths and hidden must be at least 1");
-        Require(NumLevels >= 0, $"num_levels must not be negative, got {NumLevels}");
-        Require(StartLevel >= 0, $"start_level must not be negative, got {StartLevel}");
+        foreach (var field in Fields)
+        {
+            if (LimitOf(field) is not { } limit) continue;
+            double value = Convert.ToDouble(field.GetValue(this), CultureInfo.InvariantCulture);
+            bool whole = field.PropertyType != typeof(float);
+            Require(limit.Contains(value), $"{KeyOf(field)} must be in {limit.Describe(whole)}, got {Format(field.GetValue(this)!)}");
+        }
+        long batch = (long)NumEnvs * NumSteps;
+        Require(batch <= MaxBatchSize, $"num_envs * num_steps ({batch}) must be at most {MaxBatchSize}");
+        Require(batch % NumMinibatches == 0, $"num_envs * num_steps ({batch}) must be divisible by num_minibatches ({NumMinibatches})");
+        Require(batch / NumMinibatches >= 2, $"minibatches need at least 2 samples (advantage std), got {batch / NumMinibatches}");
+        Require(TotalSteps >= batch, $"total_steps ({TotalSteps}) must be at least one batch (num_envs * num_steps = {batch})");
+        Require(TotalSteps / batch <= MaxUpdates,
+            $"total_steps ({TotalSteps}) gives {TotalSteps / batch} updates of {batch} samples; at most {MaxUpdates} updates are allowed");
+        long rolloutBytes = batch * ObservationSize * ObservationSize * 3;
+        Require(rolloutBytes <= MaxRolloutBytes,
+            $"a rollout of num_envs * num_steps = {batch} observations of {ObservationSize}x{ObservationSize} needs {rolloutBytes:N0} bytes; at most {MaxRolloutBytes:N0}");
+        Require(ObservationSize % 8 == 0, $"observation_size must be a multiple of 8 in 8..512, got {ObservationSize}");
+        Require(NumLevels == 0 || (long)StartLevel + NumLevels <= int.MaxValue,
+            $"start_level + num_levels ({(long)StartLevel + NumLevels}) must be at most {int.MaxValue}");
     }
 }

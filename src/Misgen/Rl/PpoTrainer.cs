@@ -1,6 +1,7 @@
 using Misgen.Envs.Maze;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using Misgen.Envs;
 using Misgen.Nn;
 
@@ -16,6 +17,11 @@ namespace Misgen.Rl;
 /// All state lives in this object and round-trips through <see cref="SaveCheckpoint"/>, so a
 /// resumed run continues bit for bit. <c>pool</c> picks the threads (default WorkerPool.Shared);
 /// results do not depend on it.
+///
+/// An update stops part-way when it is cancelled (checked before every rollout step and every
+/// minibatch) or when its loss or weights stop being finite; the state is then half-updated, so the
+/// trainer refuses to checkpoint or continue until a checkpoint is loaded. Checkpoints are therefore
+/// only ever taken between updates.
 /// </summary>
 public sealed class PpoTrainer : IDisposable
 {
@@ -36,6 +42,9 @@ public sealed class PpoTrainer : IDisposable
     private readonly byte[] mbObservations;
     private readonly int[] mbActions;
     private readonly float[] mbLogits, mbValues, mbOldLogProbs, mbOldValues, mbAdvantages, mbReturns, dLogits, dValues;
+
+    // Set while an update runs; still set after one was abandoned (cancelled or diverged).
+    private bool midUpdate;
 
     public PpoTrainer(EnvSpec spec, PpoConfig config, ulong seed, WorkerPool? pool = null)
     {
@@ -97,9 +106,15 @@ public sealed class PpoTrainer : IDisposable
     public int NumUpdates => config.NumUpdates;
     public bool Finished => CompletedUpdates >= NumUpdates;
 
-    /// <summary>One PPO iteration: rollout, GAE, optimisation. Returns its train.csv row.</summary>
-    public UpdateStats Update()
+    /// <summary>
+    /// One PPO iteration: rollout, GAE, optimisation. Returns its train.csv row. Throws
+    /// OperationCanceledException when <paramref name="cancel"/> fires and <see cref="TrainingDivergedException"/>
+    /// when the loss or the weights become non-finite; either leaves the trainer mid-update (see the class notes).
+    /// </summary>
+    public UpdateStats Update(CancellationToken cancel = default)
     {
+        RequireConsistent("update");
+        midUpdate = true;
         var clock = Stopwatch.StartNew();
         int update = CompletedUpdates + 1;
         int n = config.NumEnvs, actions = Spec.Game.Actions.Count;
@@ -113,6 +128,7 @@ public sealed class PpoTrainer : IDisposable
         double returnSum = 0, lengthSum = 0;
         for (int step = 0; step < config.NumSteps; step++)
         {
+            cancel.ThrowIfCancellationRequested();
             envs.Observations.CopyTo(rollout.ObservationsAt(step));
             nextStarts.CopyTo(rollout.Starts.AsSpan(step * n, n));
 
@@ -162,6 +178,7 @@ public sealed class PpoTrainer : IDisposable
             minibatchRng.Shuffle(batchOrder.AsSpan());
             for (int start = 0; start < batchOrder.Length; start += mb)
             {
+                cancel.ThrowIfCancellationRequested();
                 var indices = batchOrder.AsSpan(start, mb);
                 rollout.GatherObservations(indices, mbObservations);
                 for (int j = 0; j < mb; j++)
@@ -177,6 +194,8 @@ public sealed class PpoTrainer : IDisposable
                 model.ForwardTrain(mbObservations, mb, mbLogits, mbValues);
                 var loss = PpoLoss.Compute(mbLogits, mbValues, mb, actions, mbActions, mbOldLogProbs, mbOldValues,
                     mbAdvantages, mbReturns, config, dLogits, dValues);
+                if (!double.IsFinite(loss.Loss))
+                    throw new TrainingDivergedException(update, $"the loss is {loss.Loss} (epoch {epoch + 1}, minibatch {start / mb + 1})");
                 model.ZeroGrad();
                 model.Backward(dLogits, dValues);
                 GradClip.ClipGlobalNorm(model.Parameters, config.MaxGradNorm);
@@ -188,13 +207,34 @@ public sealed class PpoTrainer : IDisposable
             }
         }
 
+        if (FirstNonFiniteWeight() is { } bad)
+            throw new TrainingDivergedException(update, $"weight {bad} is not finite after the optimisation");
+
         CompletedUpdates = update;
+        midUpdate = false;
         double seconds = clock.Elapsed.TotalSeconds;
         double perEpisode(double sum) => episodes > 0 ? sum / episodes : double.NaN;
         return new UpdateStats(update, NumUpdates, Timesteps, episodes, perEpisode(returnSum), perEpisode(lengthSum),
             perEpisode(successes), timeouts, pgSum / minibatches, vSum / minibatches, entSum / minibatches,
             klSum / minibatches, clipSum / minibatches, ExplainedVariance(rollout.Values, rollout.Returns), lr,
             n * config.NumSteps / seconds, seconds);
+    }
+
+    private string? FirstNonFiniteWeight()
+    {
+        foreach (var p in model.Parameters)
+        {
+            ReadOnlySpan<float> values = p.Value;
+            for (int i = 0; i < values.Length; i++)
+                if (!float.IsFinite(values[i])) return $"{p.Name}[{i}] = {values[i]}";
+        }
+        return null;
+    }
+
+    private void RequireConsistent(string what)
+    {
+        if (midUpdate)
+            throw new InvalidOperationException($"cannot {what}: update {CompletedUpdates + 1} was abandoned part-way; load a checkpoint first");
     }
 
     // 1 - Var(returns - values) / Var(returns): how much of the return the value head predicts.
@@ -214,38 +254,66 @@ public sealed class PpoTrainer : IDisposable
     }
 
     // ---- checkpoints ----
+    // Layout (docs/FILES.md, "Checkpoints"): the state below, then the SHA-256 of every byte before it.
 
-    private const ulong Magic = 0x31_4B_43_4E_45_47_53_4D; // "MSGENCK1"
+    private const ulong Magic = 0x32_4B_43_4E_45_47_53_4D; // "MSGENCK2": with the SHA-256 trailer
+    private const ulong LegacyMagic = 0x31_4B_43_4E_45_47_53_4D; // "MSGENCK1": no integrity hash
     private const ulong EndMagic = 0x44_4E_45_4B_43_4E_45_47; // "GENCKEND"
+    private const int DigestBytes = 32;
 
-    /// <summary>Everything needed to continue bit for bit: weights, Adam, RNGs, envs, normaliser, counters.</summary>
+    /// <summary>
+    /// Everything needed to continue bit for bit: weights, Adam, RNGs, envs, normaliser, counters, followed by
+    /// the SHA-256 of those bytes so a damaged file is recognised when it is read. Only between updates.
+    /// </summary>
     public void SaveCheckpoint(Stream stream)
     {
-        using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
-        w.Write(Magic);
-        w.Write(CompletedUpdates);
-        w.Write(Timesteps);
-        w.Write(model.Parameters.Count);
-        foreach (var p in model.Parameters)
+        RequireConsistent("checkpoint");
+        var body = new MemoryStream();
+        using (var w = new BinaryWriter(body, System.Text.Encoding.UTF8, leaveOpen: true))
         {
-            w.Write(p.Name);
-            w.Write(p.Value.Length);
-            w.Write(MemoryMarshal.AsBytes(p.Value));
+            w.Write(Magic);
+            w.Write(CompletedUpdates);
+            w.Write(Timesteps);
+            w.Write(model.Parameters.Count);
+            foreach (var p in model.Parameters)
+            {
+                w.Write(p.Name);
+                w.Write(p.Value.Length);
+                w.Write(MemoryMarshal.AsBytes(p.Value));
+            }
+            WriteBlob(w, s => optimizer.Save(s));
+            foreach (ulong x in policy.SharedStream!.GetState()) w.Write(x);
+            foreach (ulong x in minibatchRng.GetState()) w.Write(x);
+            WriteBlob(w, s => s.Write(envs.GetState()));
+            WriteBlob(w, s => s.Write(envs.Observations));
+            foreach (bool b in nextStarts) w.Write(b);
+            rewardNormalizer.Save(w);
+            w.Write(EndMagic);
         }
-        WriteBlob(w, s => optimizer.Save(s));
-        foreach (ulong x in policy.SharedStream!.GetState()) w.Write(x);
-        foreach (ulong x in minibatchRng.GetState()) w.Write(x);
-        WriteBlob(w, s => s.Write(envs.GetState()));
-        WriteBlob(w, s => s.Write(envs.Observations));
-        foreach (bool b in nextStarts) w.Write(b);
-        rewardNormalizer.Save(w);
-        w.Write(EndMagic);
+        var bytes = body.GetBuffer().AsSpan(0, (int)body.Length);
+        stream.Write(bytes);
+        stream.Write(SHA256.HashData(bytes));
     }
 
+    /// <summary>
+    /// Restores a checkpoint after checking its SHA-256. A damaged, truncated, foreign or pre-hash checkpoint
+    /// throws InvalidDataException (or EndOfStreamException / MisgenInputException from a part's own checks);
+    /// the caller then tries an older one, and the trainer must not be used until a load succeeds.
+    /// </summary>
     public void LoadCheckpoint(Stream stream)
     {
-        using var r = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
-        if (r.ReadUInt64() != Magic) throw new InvalidDataException("not a Misgen checkpoint");
+        byte[] file = ReadAll(stream);
+        if (file.Length >= 8 && BitConverter.ToUInt64(file, 0) == LegacyMagic)
+            throw new InvalidDataException("it was written by an older Misgen, without an integrity hash, so it cannot be verified");
+        if (file.Length < 8 + DigestBytes || BitConverter.ToUInt64(file, 0) != Magic)
+            throw new InvalidDataException(file.Length < 8 ? $"it is truncated ({file.Length} bytes)" : "it is not a Misgen checkpoint");
+        var body = file.AsSpan(0, file.Length - DigestBytes);
+        if (!SHA256.HashData(body).AsSpan().SequenceEqual(file.AsSpan(file.Length - DigestBytes)))
+            throw new InvalidDataException("its SHA-256 does not match the one recorded when it was written (damaged or truncated)");
+
+        midUpdate = true; // until every part is in place
+        using var r = new BinaryReader(new MemoryStream(file, 0, body.Length, writable: false), System.Text.Encoding.UTF8);
+        r.ReadUInt64();
         int completed = r.ReadInt32();
         long timesteps = r.ReadInt64();
         int count = r.ReadInt32();
@@ -267,11 +335,23 @@ public sealed class PpoTrainer : IDisposable
         for (int i = 0; i < nextStarts.Length; i++) nextStarts[i] = r.ReadBoolean();
         rewardNormalizer.Load(r);
         if (r.ReadUInt64() != EndMagic) throw new InvalidDataException("checkpoint is truncated");
+        if (completed < 0 || completed > NumUpdates || timesteps < 0)
+            throw new InvalidDataException($"checkpoint counters are impossible (update {completed} of {NumUpdates}, {timesteps} steps)");
 
         policy.SharedStream = Rng.FromState(actionState);
         minibatchRng = Rng.FromState(minibatchState);
         CompletedUpdates = completed;
         Timesteps = timesteps;
+        midUpdate = false;
+    }
+
+    private static byte[] ReadAll(Stream stream)
+    {
+        if (stream.CanSeek && stream.Length - stream.Position > InputFile.MaxBytes)
+            throw new InvalidDataException($"it is {stream.Length:N0} bytes, larger than any checkpoint");
+        var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return buffer.ToArray();
     }
 
     private static ulong[] ReadState(BinaryReader r) => [r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64()];
@@ -287,7 +367,7 @@ public sealed class PpoTrainer : IDisposable
     private static byte[] ReadBlob(BinaryReader r)
     {
         long length = r.ReadInt64();
-        if (length < 0 || length > int.MaxValue) throw new InvalidDataException("checkpoint blob length is corrupt");
+        if (length < 0 || length > r.BaseStream.Length - r.BaseStream.Position) throw new InvalidDataException("checkpoint blob length is corrupt");
         return r.ReadBytes((int)length);
     }
 

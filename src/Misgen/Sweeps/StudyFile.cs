@@ -24,8 +24,7 @@ internal static partial class StudyFile
 
     public static Study Load(string path)
     {
-        if (!File.Exists(path)) throw new MisgenInputException($"study file '{path}' does not exist");
-        string text = File.ReadAllText(path);
+        string text = InputFile.ReadAllText(path, "study file", StudyLimits.MaxFileBytes);
         var reader = new Reader(path);
         var yaml = new YamlStream();
         try
@@ -43,7 +42,43 @@ internal static partial class StudyFile
         }
         if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode root)
             throw new MisgenInputException($"{path}: a study file is a YAML mapping (name:, out:, conditions: ...)");
+        CheckExpandedSize(root, path);
         return reader.Study(root, Path.GetFullPath(path));
+    }
+
+    /// <summary>
+    /// YAML aliases make one node appear in many places (and billion-laughs files nest that); the node model
+    /// shares them, but every consumer (the plan, a Slurm script) expands them. So the document is measured as if
+    /// expanded, stopping as soon as it exceeds the limits, before any field is read.
+    /// </summary>
+    private static void CheckExpandedSize(YamlNode root, string path)
+    {
+        long chars = 0;
+        int nodes = 0;
+        var pending = new Stack<YamlNode>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            var node = pending.Pop();
+            if (++nodes > StudyLimits.MaxExpandedNodes)
+                throw new MisgenInputException($"{path}: the study expands (YAML aliases included) to more than {StudyLimits.MaxExpandedNodes:N0} values; " +
+                                               "that is more than any study needs");
+            switch (node)
+            {
+                case YamlScalarNode scalar:
+                    chars += scalar.Value?.Length ?? 0;
+                    if (chars > StudyLimits.MaxExpandedChars)
+                        throw new MisgenInputException($"{path}:{node.Start.Line}: the study expands (YAML aliases included) to more than " +
+                                                       $"{StudyLimits.MaxExpandedChars:N0} characters; that is more than any study needs");
+                    break;
+                case YamlSequenceNode sequence:
+                    foreach (var child in sequence.Children) pending.Push(child);
+                    break;
+                case YamlMappingNode mapping:
+                    foreach (var (key, value) in mapping.Children) { pending.Push(key); pending.Push(value); }
+                    break;
+            }
+        }
     }
 
     private sealed class Reader(string file)
@@ -54,7 +89,7 @@ internal static partial class StudyFile
         public Study Study(YamlMappingNode root, string fullPath)
         {
             var top = Fields(root, "study", TopKeys);
-            string name = top.TryGetValue("name", out var n) ? Name(n, "name") : System.IO.Path.GetFileNameWithoutExtension(file);
+            string name = top.TryGetValue("name", out var n) ? Name(n, "name") : DefaultName();
             string output = top.TryGetValue("out", out var o) ? Scalar(o, "out") : System.IO.Path.Combine("runs", name);
             runner = top.TryGetValue("runner", out var r) ? Choice(r, "runner", Misgen.Sweeps.Study.Runners) : "misgen";
             int retries = top.TryGetValue("retries", out var rt) ? Int(rt, "retries", 0, 100) : 2;
@@ -64,15 +99,27 @@ internal static partial class StudyFile
                 Overrides: top.TryGetValue("set", out var s) ? Overrides(s, "set") : [],
                 Seeds: top.TryGetValue("seeds", out var sd) ? Seeds(sd, "seeds") : null,
                 TrainLevels: top.TryGetValue("levels", out var l) ? Levels(l, "levels") : null,
-                EvalLevels: top.TryGetValue("eval_levels", out var el) ? Levels(el, "eval_levels") : null,
+                EvalLevels: top.TryGetValue("eval_levels", out var el) ? Levels(el, "eval_levels", StudyLimits.MaxEvalLevels) : null,
                 Settings: top.TryGetValue("settings", out var st) ? st : null);
 
             if (!top.TryGetValue("conditions", out var condNode) || condNode is not YamlSequenceNode { Children.Count: > 0 } conds)
                 throw Error(top.TryGetValue("conditions", out var c) ? c : root, "conditions",
                     "a study needs a list of training conditions (each with at least `env:`)");
+            if (conds.Children.Count > StudyLimits.MaxConditions)
+                throw Error(conds, "conditions", $"{conds.Children.Count} conditions; at most {StudyLimits.MaxConditions} are allowed");
             var conditions = new List<StudyCondition>();
+            long tasks = 0;
             for (int i = 0; i < conds.Children.Count; i++)
-                conditions.Add(Condition(conds.Children[i], $"conditions[{i}]", defaults));
+            {
+                var condition = Condition(conds.Children[i], $"conditions[{i}]", defaults);
+                conditions.Add(condition);
+                // Refused here, before the plan is expanded: one train task per seed, one eval task per seed and setting.
+                tasks += (long)condition.Seeds.Count * (1 + condition.Settings.Count);
+                if (tasks > StudyLimits.MaxTasks)
+                    throw Error(conds.Children[i], $"conditions[{i}]",
+                        $"the study has more than {StudyLimits.MaxTasks:N0} tasks (agents x (1 + settings), {tasks:N0} up to this condition); " +
+                        "split it into several studies");
+            }
             var dup = conditions.GroupBy(x => x.Name).FirstOrDefault(g => g.Count() > 1);
             if (dup != null)
                 throw Error(conds, "conditions", $"two conditions are named '{dup.Key}'; give one a different `name:`");
@@ -80,6 +127,17 @@ internal static partial class StudyFile
             var slurm = top.TryGetValue("slurm", out var sl) ? Slurm(sl) : DefaultSlurm;
             var synthetic = top.TryGetValue("synthetic", out var sy) ? Synthetic(sy) : new SyntheticOptions(200, []);
             return new Study(fullPath, name, output, runner, retries, conditions, slurm, synthetic);
+        }
+
+        // A study without `name:` is named after its file, which must then be a valid name too (it reaches task
+        // ids, folders and Slurm job names).
+        private string DefaultName()
+        {
+            string fromFile = System.IO.Path.GetFileNameWithoutExtension(file);
+            if (fromFile.Length == 0 || fromFile.Length > StudyLimits.MaxNameChars || !NameRegex().IsMatch(fromFile))
+                throw new MisgenInputException($"{file}: name: the study has no `name:` and its file name '{Printable(fromFile)}' is not a name " +
+                                               "(letters, digits, '.', '_', '-'); add a `name:`");
+            return fromFile;
         }
 
         private sealed record Defaults(string Preset, IReadOnlyList<KeyValuePair<string, string>> Overrides, IReadOnlyList<int>? Seeds,
@@ -112,7 +170,7 @@ internal static partial class StudyFile
                 overrides, seeds,
                 f.TryGetValue("levels", out var l) ? Levels(l, $"{field}.levels") : d.TrainLevels ?? new LevelRange(0, module.TrainLevels),
                 settings,
-                f.TryGetValue("eval_levels", out var el) ? Levels(el, $"{field}.eval_levels") : d.EvalLevels ?? new LevelRange(module.EvalStartLevel, module.EvalLevels));
+                f.TryGetValue("eval_levels", out var el) ? Levels(el, $"{field}.eval_levels", StudyLimits.MaxEvalLevels) : d.EvalLevels ?? new LevelRange(module.EvalStartLevel, module.EvalLevels));
             if (runner == "misgen")
             {
                 // The training recipe is checked now (preset name, `set:` keys and values), not hours later in a task.
@@ -144,7 +202,9 @@ internal static partial class StudyFile
             if (f.TryGetValue("directives", out var dn))
             {
                 if (dn is not YamlSequenceNode seq) throw Error(dn, "slurm.directives", "expected a list of extra sbatch options, e.g. [\"--qos=short\"]");
-                foreach (var item in seq) directives.Add(Scalar(item, "slurm.directives"));
+                if (seq.Children.Count > StudyLimits.MaxDirectives)
+                    throw Error(dn, "slurm.directives", $"{seq.Children.Count} directives; at most {StudyLimits.MaxDirectives} are allowed");
+                for (int i = 0; i < seq.Children.Count; i++) directives.Add(Directive(seq.Children[i], $"slurm.directives[{i}]"));
             }
             return new SlurmResources(
                 f.TryGetValue("partition", out var p) ? Name(p, "slurm.partition") : null,
@@ -186,16 +246,33 @@ internal static partial class StudyFile
             return result;
         }
 
-        private string Scalar(YamlNode node, string field)
+        // Every value read from a study: bounded in length and free of control characters (a newline in a path or a
+        // directive would start a new line of a Slurm script).
+        private string Scalar(YamlNode node, string field, int maxChars = StudyLimits.MaxScalarChars)
         {
             if (node is not YamlScalarNode { Value: { } v } || v.Length == 0) throw Error(node, field, "expected a value");
+            if (v.Length > maxChars) throw Error(node, field, $"a value of {v.Length:N0} characters; at most {maxChars:N0} are allowed");
+            int control = v.AsSpan().IndexOfAnyInRange('\0', '\u001f');
+            if (control < 0) control = v.AsSpan().IndexOfAny('\u007f', '\u0085', '\u2028');
+            if (control < 0) control = v.IndexOf('\u2029');
+            if (control >= 0)
+                throw Error(node, field, $"'{Printable(v)}' contains the control character U+{(int)v[control]:X4} at position {control + 1}; values are one line of printable text");
             return v;
         }
 
         private string Name(YamlNode node, string field)
         {
-            string v = Scalar(node, field);
+            string v = Scalar(node, field, StudyLimits.MaxNameChars);
             if (!NameRegex().IsMatch(v)) throw Error(node, field, $"'{v}' is not a name (letters, digits, '.', '_', '-')");
+            return v;
+        }
+
+        /// <summary>One extra `#SBATCH` line: an sbatch option (starting with '-') of printable ASCII.</summary>
+        private string Directive(YamlNode node, string field)
+        {
+            string v = Scalar(node, field, StudyLimits.MaxDirectiveChars);
+            if (!DirectiveRegex().IsMatch(v))
+                throw Error(node, field, $"'{Printable(v)}' is not one sbatch option such as --qos=short (printable ASCII starting with '-')");
             return v;
         }
 
@@ -214,12 +291,12 @@ internal static partial class StudyFile
             return x;
         }
 
-        private LevelRange Levels(YamlNode node, string field)
+        private LevelRange Levels(YamlNode node, string field, int maxCount = int.MaxValue)
         {
             var f = Fields(node, field, LevelKeys);
             if (!f.ContainsKey("start") || !f.ContainsKey("count")) throw Error(node, field, "expected {start: N, count: M}");
             int start = Int(f["start"], $"{field}.start", 0, int.MaxValue - 1);
-            int count = Int(f["count"], $"{field}.count", 1, int.MaxValue);
+            int count = Int(f["count"], $"{field}.count", 1, maxCount);
             if ((long)start + count > int.MaxValue) throw Error(node, field, "start + count exceeds 2^31-1");
             return new LevelRange(start, count);
         }
@@ -227,12 +304,19 @@ internal static partial class StudyFile
         /// <summary>Seeds: a list [0, 1, 5], a range "0..99" (inclusive), or {start: 0, count: 100}.</summary>
         private IReadOnlyList<int> Seeds(YamlNode node, string field)
         {
+            // The count is checked before a single seed is expanded.
+            const int max = StudyLimits.MaxSeedsPerCondition;
+            string tooMany = $"at most {max:N0} seeds per condition are allowed; split the study";
             List<int> seeds;
             if (node is YamlSequenceNode seq)
+            {
+                if (seq.Children.Count > max) throw Error(node, field, $"{seq.Children.Count:N0} seeds; {tooMany}");
                 seeds = seq.Children.Select(c => Int(c, field, 0, int.MaxValue)).ToList();
+            }
             else if (node is YamlMappingNode)
             {
                 var r = Levels(node, field);
+                if (r.Count > max) throw Error(node, field, $"{r.Count:N0} seeds; {tooMany}");
                 seeds = Enumerable.Range(r.Start, r.Count).ToList();
             }
             else
@@ -240,8 +324,10 @@ internal static partial class StudyFile
                 string v = Scalar(node, field);
                 var m = RangeRegex().Match(v);
                 if (!m.Success) throw Error(node, field, $"'{v}' is not a seed list or range; use [0, 1, 2], 0..99 or {{start: 0, count: 100}}");
-                int a = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), b = int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
+                if (!int.TryParse(m.Groups[1].Value, CultureInfo.InvariantCulture, out int a) || !int.TryParse(m.Groups[2].Value, CultureInfo.InvariantCulture, out int b))
+                    throw Error(node, field, $"range '{v}' has a seed beyond {int.MaxValue}, the largest seed");
                 if (b < a) throw Error(node, field, $"range '{v}' ends before it starts");
+                if ((long)b - a + 1 > max) throw Error(node, field, $"range '{v}' has {(long)b - a + 1:N0} seeds; {tooMany}");
                 seeds = Enumerable.Range(a, b - a + 1).ToList();
             }
             if (seeds.Count == 0) throw Error(node, field, "no seeds");
@@ -269,6 +355,8 @@ internal static partial class StudyFile
         private IReadOnlyList<StudySetting> Settings(YamlNode node, string field, string trainingEnv)
         {
             var items = node is YamlSequenceNode seq ? seq.Children.ToList() : [node];
+            if (items.Count > StudyLimits.MaxSettingsPerCondition)
+                throw Error(node, field, $"{items.Count:N0} settings; at most {StudyLimits.MaxSettingsPerCondition:N0} are allowed");
             var settings = new List<StudySetting>();
             foreach (var item in items)
             {
@@ -305,9 +393,19 @@ internal static partial class StudyFile
 
     private static string Slug(string s) => SlugRegex().Replace(s.Replace(';', ','), "_");
 
+    /// <summary>A value as it can be shown in a one-line message: control characters as \uXXXX, long values cut.</summary>
+    internal static string Printable(string v, int maxChars = 80)
+    {
+        var sb = new System.Text.StringBuilder();
+        foreach (char c in v.Length > maxChars ? v[..maxChars] : v)
+            sb.Append(char.IsControl(c) || c is '\u2028' or '\u2029' ? $"\\u{(int)c:x4}" : c);
+        return v.Length > maxChars ? sb + "..." : sb.ToString();
+    }
+
     [GeneratedRegex("^[A-Za-z0-9._-]+$")] private static partial Regex NameRegex();
     [GeneratedRegex(@"^\s*(\d+)\s*\.\.\s*(\d+)\s*$")] private static partial Regex RangeRegex();
     [GeneratedRegex(@"^(\d+|\d+:\d{2}(:\d{2})?|\d+-\d+(:\d{2}(:\d{2})?)?)$")] private static partial Regex TimeRegex();
     [GeneratedRegex(@"^\d+[KMGT]?$")] private static partial Regex MemRegex();
     [GeneratedRegex(@"[^A-Za-z0-9._+@=,-]")] private static partial Regex SlugRegex();
+    [GeneratedRegex(@"^-[\x20-\x7e]*$")] private static partial Regex DirectiveRegex();
 }

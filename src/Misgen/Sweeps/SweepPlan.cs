@@ -104,6 +104,7 @@ public sealed class SweepPlan
 
     // ---- plan.json ----
 
+    /// <summary>The JSON of the small files (task markers): indented for people reading them.</summary>
     internal static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
@@ -111,14 +112,38 @@ public sealed class SweepPlan
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    // plan.json is compact, since a plan holds up to StudyLimits.MaxTasks tasks: no indentation, no null
+    // fields, and '+' (in every setting name) not escaped as \u002B; it is a data file, never embedded in HTML.
+    private static readonly JsonSerializerOptions PlanJson = new(Json)
+    {
+        WriteIndented = false,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
-    /// <summary>Writes plan.json atomically, only when its content changed (so a rerun leaves it untouched).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, PlanJson);
+
+    /// <summary>Streams the plan as JSON (memory stays that of the tasks, not of their text).</summary>
+    public void WriteJson(Stream stream) => JsonSerializer.Serialize(stream, this, PlanJson);
+
+    /// <summary>
+    /// Writes plan.json atomically, only when its content changed (so a rerun leaves it untouched). Both sides
+    /// are compared by SHA-256 while streaming, so neither the old nor the new text is held in memory.
+    /// </summary>
     public void Save(StudyLayout layout)
     {
-        string json = ToJson();
-        if (File.Exists(layout.PlanPath) && File.ReadAllText(layout.PlanPath) == json) return;
-        AtomicFile.WriteAllText(layout.PlanPath, json);
+        byte[] fresh;
+        using (var hash = new HashingStream())
+        {
+            WriteJson(hash);
+            fresh = hash.Digest();
+        }
+        if (File.Exists(layout.PlanPath))
+        {
+            using var existing = File.OpenRead(layout.PlanPath);
+            if (SHA256.HashData(existing).AsSpan().SequenceEqual(fresh)) return;
+        }
+        AtomicFile.Write(layout.PlanPath, WriteJson);
     }
 
     public static SweepPlan Load(StudyLayout layout)
@@ -127,7 +152,8 @@ public sealed class SweepPlan
             throw new MisgenInputException($"no plan at {layout.PlanPath}; run `misgen sweep plan STUDY` first");
         try
         {
-            return JsonSerializer.Deserialize<SweepPlan>(File.ReadAllText(layout.PlanPath), Json)
+            using var stream = File.OpenRead(layout.PlanPath);
+            return JsonSerializer.Deserialize<SweepPlan>(stream, PlanJson)
                 ?? throw new MisgenInputException($"{layout.PlanPath} is empty");
         }
         catch (JsonException e)

@@ -25,5 +25,6 @@ public sealed record SweepTask(
     public static string SeedName(int seed) => $"s{seed:D4}";
 
     /// <summary>The agent's name in results: COND/s0003 (also its folder under agents/).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string Agent => $"{Condition}/{SeedName(Seed)}";
 }

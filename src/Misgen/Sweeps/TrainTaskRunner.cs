@@ -23,9 +23,21 @@ internal sealed class TrainTaskRunner : ITaskRunner
     {
         var manifest = Manifest(context.Condition, context.Task.Seed);
         string dir = context.AgentDir;
-        bool otherRecipe = File.Exists(Path.Combine(dir, AgentManifest.FileName))
-                           && AgentManifest.Read(dir).RecipeDifferences(manifest).Count > 0;
-        if (otherRecipe) context.Log.WriteLine($"{dir} holds a different recipe (the study changed): starting over");
+        bool otherRecipe = false;
+        if (File.Exists(Path.Combine(dir, AgentManifest.FileName)))
+        {
+            try
+            {
+                otherRecipe = AgentManifest.Read(dir).RecipeDifferences(manifest).Count > 0;
+                if (otherRecipe) context.Log.WriteLine($"{dir} holds a different recipe (the study changed): starting over");
+            }
+            catch (MisgenInputException e)
+            {
+                // The sweep owns the folder: an unreadable or invalid agent.yaml is replaced, not trusted.
+                otherRecipe = true;
+                context.Log.WriteLine($"{e.Message}: starting over");
+            }
+        }
         // Damaged outputs of a finished run: AgentTraining would report "already trained" and keep them,
         // so train again from scratch (bit-identical, the seed determines everything).
         if (context.Redo) context.Log.WriteLine($"{dir}: outputs of the finished run are damaged: training again from the start");
