@@ -18,7 +18,22 @@ public static class ResultsExport
     /// <summary>Writes both files into <paramref name="folder"/>; returns their paths.</summary>
     public static (string Episodes, string Metrics) Write(ResultsStore store, string folder)
     {
+        // Damage in results.db is found while reading: a folder this export made is removed again when it fails.
+        bool made = !Directory.Exists(folder);
         OutputFolder.Create(folder);
+        try
+        {
+            return WriteInto(store, folder);
+        }
+        catch when (made && Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
+        {
+            Directory.Delete(folder);
+            throw;
+        }
+    }
+
+    private static (string Episodes, string Metrics) WriteInto(ResultsStore store, string folder)
+    {
         string episodesPath = System.IO.Path.Combine(folder, "episodes.csv");
         string metricsPath = System.IO.Path.Combine(folder, "metrics.csv");
         var settings = store.Settings();

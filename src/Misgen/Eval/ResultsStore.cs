@@ -57,9 +57,12 @@ public sealed class ResultsStore : IDisposable
         if (mustExist && new FileInfo(full).Length == 0)
             throw new MisgenInputException($"'{path}' is empty: not a misgen results database");
         if (!mustExist) Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full) ?? ".");
+        // A read opens a cleanly closed file as immutable: SQLite then creates no -wal or -shm beside it, so reading
+        // never writes. A -wal file means a writer is (or was) at work: read it the ordinary way to see its rows.
+        bool immutable = readOnly && !File.Exists(full + "-wal");
         var builder = new SqliteConnectionStringBuilder
         {
-            DataSource = full,
+            DataSource = immutable ? "file:" + Uri.EscapeDataString(full).Replace("%2F", "/") + "?immutable=1" : full,
             Mode = readOnly ? SqliteOpenMode.ReadOnly : mustExist ? SqliteOpenMode.ReadWrite : SqliteOpenMode.ReadWriteCreate,
             Pooling = false,
             DefaultTimeout = 60,
@@ -435,6 +438,7 @@ public sealed class ResultsStore : IDisposable
     /// </summary>
     public IReadOnlyList<Metrics> Metrics() => Read(() =>
     {
+        CheckEpisodeValues();
         var groups = new List<(string Agent, string Setting, int Timeout, byte Outcome, long Count, double Steps)>();
         using var command = connection.CreateCommand();
         command.CommandText = """
@@ -477,6 +481,7 @@ public sealed class ResultsStore : IDisposable
     /// <summary>Every stored episode in (agent, setting, level seed) order, streamed.</summary>
     public IEnumerable<EpisodeRow> Episodes(string? setting = null)
     {
+        CheckEpisodeValues();
         using var command = connection.CreateCommand();
         command.CommandText = $"""
             SELECT a.name, s.spec, e.level_seed, e.outcome, e.steps, e.return, {(version >= 2 ? "e.facts" : "NULL")}
@@ -548,6 +553,29 @@ public sealed class ResultsStore : IDisposable
     });
 
     public long EpisodeCount() => Scalar<long>("SELECT count(*) FROM episodes;");
+
+    private bool valuesChecked;
+
+    // SQLite keeps whatever is stored (text in a number column reads as 0): rows changed by hand are found
+    // here, once per open store, before anything is counted.
+    private void CheckEpisodeValues()
+    {
+        if (valuesChecked) return;
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT a.name, s.spec, e.level_seed FROM episodes e
+            LEFT JOIN agents a ON a.agent_id = e.agent_id LEFT JOIN settings s ON s.setting_id = e.setting_id
+            WHERE typeof(e.level_seed) <> 'integer' OR typeof(e.outcome) <> 'integer' OR typeof(e.steps) <> 'integer'
+               OR typeof(e.return) NOT IN ('real', 'integer') OR e.steps < 0 OR a.name IS NULL OR s.spec IS NULL
+            LIMIT 1;
+            """;
+        using var reader = Read(command.ExecuteReader);
+        if (Read(reader.Read))
+            throw new MisgenInputException(
+                $"'{ShownPath}' is damaged: an episode of agent {(reader.IsDBNull(0) ? "(none)" : reader.GetValue(0))} on {(reader.IsDBNull(1) ? "(no setting)" : reader.GetValue(1))}, " +
+                $"level {reader.GetValue(2)}, holds a value of the wrong type or an unknown agent or setting");
+        valuesChecked = true;
+    }
 
     public void Dispose() => connection.Dispose();
 

@@ -12,16 +12,16 @@ namespace Misgen.Tests.Hostile;
 /// </summary>
 public abstract class HostileKit : IDisposable
 {
-    protected HostileKit() => Root = Directory.CreateTempSubdirectory("misgen-hostile-").FullName;
+    private readonly TempFolder temp = new("misgen-hostile-");
 
     /// <summary>The scratch folder of one test class instance (deleted afterwards).</summary>
-    protected string Root { get; }
+    protected string Root => temp.Path;
 
     protected string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
 
     public virtual void Dispose()
     {
-        try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        temp.Dispose();
         GC.SuppressFinalize(this);
     }
 
