@@ -39,19 +39,17 @@ internal static class AttributeVerb
             var what = AttributionTarget.Parse(parse.GetValue(target)!, spec.Game.Actions.Groups);
             var attribution = new Attribution(model);
             int n = parse.GetValue(steps);
-            var clock = System.Diagnostics.Stopwatch.StartNew();
             var result = parse.GetValue(method)!.Trim().ToLowerInvariant() switch
             {
                 "ig" => attribution.IntegratedGradients(observation, what, n),
                 "gradient" => attribution.Gradient(observation, what),
                 var other => throw MisgenInputException.Unknown("attribution method", other, ["ig", "gradient"]),
             };
-            double ms = clock.Elapsed.TotalMilliseconds;
             var rgb = spec.Game.ToRgb(observation, new Envs.ObservationShape(size, model.Config.Channels));
             var map = result.PixelSums();
             var (picture, width, height) = Heatmap.Panels([rgb, Heatmap.Colour(map, size, size, size), Heatmap.Overlay(rgb, map, size, size, size)], size, parse.GetValue(scale));
             string path = InterpInputs.WriteImage(parse.GetValue(output)!, () => Png.Encode(picture, width, height), null);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {path}: {result.Method} of {what} for {agent.Record.Name} on {level} ({ms:F0} ms)"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {path}: {result.Method} of {what} for {agent.Record.Name} on {level}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what} = {result.Output:F4}") +
                 (float.IsNaN(result.BaselineOutput) ? "" : string.Create(CultureInfo.InvariantCulture,
                     $"; at the black baseline {result.BaselineOutput:F4}; attributions sum to {result.Total:F4} (completeness: {result.Output - result.BaselineOutput:F4})")));

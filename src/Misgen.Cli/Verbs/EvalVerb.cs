@@ -96,11 +96,14 @@ internal static class EvalVerb
                         variants.Add(patched.Record.Name);
                         Done(evaluator.Evaluate(patched, setting, interruption.Token));
                     }
-            foreach (var shift in VariantShifts.Compute(store.Metrics()).Where(v => variants.Contains(v.Agent + AgentVariant.Separator + v.Variant)))
+            var evaluated = chosen.Select(s => s.Spec).ToHashSet();
+            var shifts = VariantShifts.Compute(store.Metrics())
+                .Where(v => variants.Contains(v.Agent + AgentVariant.Separator + v.Variant) && evaluated.Contains(v.Setting)).ToList();
+            foreach (var shift in shifts)
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{shift.Agent}+{shift.Variant} on {shift.Setting}: preference {shift.Changed.Preference:F3} against {shift.Base.Preference:F3} unpatched " +
                     $"(shift {shift.PreferenceShift:+0.000;-0.000;0.000}), success {shift.Changed.SuccessRate:P1} against {shift.Base.SuccessRate:P1}"));
-            if (variants.Count > 0 && !VariantShifts.Compute(store.Metrics()).Any(v => variants.Contains(v.Agent + AgentVariant.Separator + v.Variant)))
+            if (variants.Count > 0 && shifts.Count == 0)
                 Console.WriteLine("(evaluate the unpatched agents on the same settings into the same results.db to see the preference shifts)");
             double seconds = Math.Max(1e-3, clock.Elapsed.TotalSeconds);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

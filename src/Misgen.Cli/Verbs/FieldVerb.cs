@@ -30,9 +30,7 @@ internal static class FieldVerb
             bool changed = inputs.Changed(parse);
             if (parse.GetValue(diff) && !changed) throw new MisgenInputException("--diff needs --patch or --intervention (the field to compare with the agent's own)");
             var policy = inputs.PolicyOf(parse, model, spec);
-            var clock = System.Diagnostics.Stopwatch.StartNew();
             var field = VectorField.Compute(policy, game);
-            double ms = clock.Elapsed.TotalMilliseconds;
             var shown = parse.GetValue(diff) ? field.Minus(VectorField.Compute(model, game)) : field;
             var picture = new FieldPicture(shown, FieldPicture.LevelPicture(game, model.Config.InputSize), model.Config.InputSize, parse.GetValue(scale));
             string what = shown.IsDifference ? "difference (patched - unpatched)" : changed ? "patched field" : "field";
@@ -48,7 +46,7 @@ internal static class FieldVerb
             }
             else decision = $"no decision square: {reason}";
             string path = InterpInputs.WriteImage(parse.GetValue(output)!, picture.ToPng, picture.ToSvg);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {path}: {what} over {field.Cells.Count} open cells ({ms:F0} ms for the forward pass and drawing the frames)"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {path}: {what} over {field.Cells.Count} open cells"));
             Console.WriteLine(decision);
             if (parse.GetValue(json))
                 Console.WriteLine(JsonSerializer.Serialize(new
