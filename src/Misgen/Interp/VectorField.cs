@@ -1,3 +1,4 @@
+using System.Buffers;
 using Misgen.Envs;
 using Misgen.Nn;
 
@@ -67,20 +68,27 @@ public sealed class VectorField
         int frame = renderer.FrameBytes;
         if (frame != policy.Config.InputSize * policy.Config.InputSize * policy.Config.Channels)
             throw new MisgenInputException($"'{game.Spec}' renders {renderer.Shape} observations; the agent sees {policy.Config.InputSize}x{policy.Config.InputSize}x{policy.Config.Channels}");
-        var layer = new byte[renderer.LayerBytes];
-        var observations = new byte[cells.Length * frame];
+        // Pooled: a fresh multi-megabyte array per field costs more in page faults than drawing every frame.
+        var layer = ArrayPool<byte>.Shared.Rent(renderer.LayerBytes);
+        var observations = ArrayPool<byte>.Shared.Rent(cells.Length * frame);
         var (ax, ay) = (game.AgentX, game.AgentY);
         try
         {
-            renderer.DrawLevel(game, layer);
+            renderer.DrawLevel(game, layer.AsSpan(0, renderer.LayerBytes));
             for (int i = 0; i < cells.Length; i++)
             {
                 game.PlaceAgent(cells[i].X, cells[i].Y);
-                renderer.DrawFrame(game, layer, observations.AsSpan(i * frame, frame));
+                renderer.DrawFrame(game, layer.AsSpan(0, renderer.LayerBytes), observations.AsSpan(i * frame, frame));
             }
+            game.PlaceAgent(ax, ay);
+            return FromObservations(policy, game, cells, observations.AsSpan(0, cells.Length * frame));
         }
-        finally { game.PlaceAgent(ax, ay); }
-        return FromObservations(policy, game, cells, observations);
+        finally
+        {
+            game.PlaceAgent(ax, ay);
+            ArrayPool<byte>.Shared.Return(layer);
+            ArrayPool<byte>.Shared.Return(observations);
+        }
     }
 
     /// <summary>The field from observations already drawn (one per cell, in <paramref name="cells"/> order): one forward pass.</summary>
