@@ -8,7 +8,7 @@ namespace Misgen.Interp;
 /// videos and vector fields run it like any agent. Patches compose in list order (at one layer, the first is applied
 /// first). Forward passes allocate nothing after warm-up.
 /// </summary>
-public sealed class PatchedPolicy : IPolicy
+public sealed class PatchedPolicy : IBackgroundPolicy
 {
     private readonly ActivationEdits edits;
 
@@ -42,4 +42,7 @@ public sealed class PatchedPolicy : IPolicy
 
     public void Forward(ReadOnlySpan<byte> observations, int batch, Span<float> logits, Span<float> values) =>
         Model.Forward(observations, batch, logits, values, edits);
+
+    public void ForwardOverBackground(ReadOnlySpan<byte> background, ReadOnlySpan<byte> observations, int batch, Span<float> logits, Span<float> values) =>
+        Model.ForwardOverBackground(background, observations, batch, logits, values, edits);
 }

@@ -7,8 +7,9 @@ namespace Misgen.Interp;
 /// <summary>
 /// What a policy wants to do everywhere in one level: the agent is put on every open cell, all those observations
 /// go through one batched forward pass, and each cell's action-group probabilities (left, down, up, right, ...) are
-/// summed into an arrow (P(right) - P(left), P(up) - P(down)), y up. <see cref="Minus"/> gives the difference of two
-/// fields (e.g. patched minus unpatched), shown the same way.
+/// summed into an arrow (P(right) - P(left), P(up) - P(down)), y up. Networks that can (<see cref="IBackgroundPolicy"/>)
+/// compute the level's share of the first block once and only the agent's surroundings per cell. <see cref="Minus"/>
+/// gives the difference of two fields (e.g. patched minus unpatched), shown the same way.
 /// </summary>
 public sealed class VectorField
 {
@@ -81,7 +82,9 @@ public sealed class VectorField
                 renderer.DrawFrame(game, layer.AsSpan(0, renderer.LayerBytes), observations.AsSpan(i * frame, frame));
             }
             game.PlaceAgent(ax, ay);
-            return FromObservations(policy, game, cells, observations.AsSpan(0, cells.Length * frame));
+            // Every frame is the level layer plus the agent: a policy that can reuses the layer's work across cells.
+            var background = renderer.LayerBytes == frame ? layer.AsSpan(0, frame) : default;
+            return FromObservations(policy, game, cells, observations.AsSpan(0, cells.Length * frame), background);
         }
         finally
         {
@@ -92,13 +95,14 @@ public sealed class VectorField
     }
 
     /// <summary>The field from observations already drawn (one per cell, in <paramref name="cells"/> order): one forward pass.</summary>
-    internal static VectorField FromObservations(IPolicy policy, IGridAgentGame game, (int X, int Y)[] cells, ReadOnlySpan<byte> observations)
+    internal static VectorField FromObservations(IPolicy policy, IGridAgentGame game, (int X, int Y)[] cells, ReadOnlySpan<byte> observations, ReadOnlySpan<byte> background = default)
     {
         var groups = game.Spec.Game.Actions.Groups;
         int actions = policy.Config.Actions, n = cells.Length;
         if (policy.MaxBatch < n) policy.MaxBatch = n;
         var logits = new float[n * actions];
-        policy.Forward(observations, n, logits, new float[n]);
+        if (policy is IBackgroundPolicy shared && !background.IsEmpty) shared.ForwardOverBackground(background, observations, n, logits, new float[n]);
+        else policy.Forward(observations, n, logits, new float[n]);
         var probabilities = new float[n * groups.Count];
         for (int i = 0; i < n; i++)
             GroupProbabilities.Of(logits.AsSpan(i * actions, actions), groups).CopyTo(probabilities, i * groups.Count);

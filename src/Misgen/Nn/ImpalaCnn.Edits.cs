@@ -61,9 +61,10 @@ public sealed unsafe partial class ImpalaCnn
     }
 
     /// <summary><see cref="BodyForward"/> with edits: each hook point is materialised and edited in place.</summary>
-    private void BodyForwardEdited(float* input, float* slot, PartWorkspace ws, ActivationEdits edits, int sample)
+    private void BodyForwardEdited(float* input, float* slot, PartWorkspace ws, ActivationEdits edits, int sample, int first = 0)
     {
-        for (int b = 0; b < 3; b++)
+        if (first > 0) input = slot + Blocks[first - 1].R2;
+        for (int b = first; b < 3; b++)
         {
             var block = Blocks[b];
             var p = block.Pooled;

@@ -126,10 +126,11 @@ public sealed unsafe partial class ImpalaCnn
         BodyForward(ws.Input, slot, argmax, ws);
     }
 
-    /// <summary>The body for one observation already in the first layer's input plane.</summary>
-    private void BodyForward(float* input, float* slot, byte* argmax, PartWorkspace ws)
+    /// <summary>The body for one observation already in the first layer's input plane (from block <paramref name="first"/>: the earlier blocks' planes are in the slot).</summary>
+    private void BodyForward(float* input, float* slot, byte* argmax, PartWorkspace ws, int first = 0)
     {
-        for (int b = 0; b < 3; b++)
+        if (first > 0) input = slot + Blocks[first - 1].R2;
+        for (int b = first; b < 3; b++)
         {
             var block = Blocks[b];
             var p = block.Pooled;
