@@ -24,6 +24,7 @@ public static class BenchCatalogue
             ["train"] = TrainBench.Run,
             ["eval"] = EvalBench.Run,
             ["nn"] = NnBench.Run,
+            ["interp"] = InterpBench.Run,
         };
 
     /// <summary>Runs <paramref name="body"/> with the shared worker pool set to each thread count in turn.</summary>

@@ -19,6 +19,12 @@ internal static class VerbCatalogue
         yield return ExportVerb.Create();
         yield return ReportVerb.Create();
         yield return VideoVerb.Create();
+        yield return FieldVerb.Create();
+        yield return DecisionVerb.Create();
+        yield return ActivationsVerb.Create();
+        yield return AttributeVerb.Create();
+        yield return NmfVerb.Create();
+        yield return ChannelsVerb.Create();
         yield return SweepVerb.Create();
         yield return BenchVerb.Create();
         yield return ForwardVerb.Create();

@@ -98,8 +98,16 @@ public sealed class WorkerPool : IDisposable
         }
         if (Interlocked.Exchange(ref running, 1) != 0)
         {
-            // Nested or concurrent use: run inline rather than deadlock; still deterministic.
-            for (int i = 0; i < count; i++) job.Execute(i);
+            // Nested or concurrent use: run inline rather than deadlock; still deterministic, and a failing
+            // part surfaces the same way as from the threads.
+            try
+            {
+                for (int i = 0; i < count; i++) job.Execute(i);
+            }
+            catch (Exception e)
+            {
+                throw new AggregateException("a parallel part failed", e);
+            }
             return;
         }
         try

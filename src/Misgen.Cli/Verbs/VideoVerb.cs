@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Misgen.Eval;
+using Misgen.Interp;
 using Misgen.Studies;
 
 namespace Misgen.Cli.Verbs;
@@ -18,15 +19,19 @@ internal static class VideoVerb
         var scale = new Option<int>("--scale") { Description = "Nearest-neighbour upscale factor.", DefaultValueFactory = _ => 6 }.Within(1, 32);
         var channels = new Option<bool>("--channels") { Description = "Show the R, G and B channels beside the image" };
         var output = new Option<string>("--out") { Description = "The GIF to write", DefaultValueFactory = _ => "episode.gif" };
-        var command = new Command("video", "Write an animated GIF of an agent playing one level (200 ms per frame, upscaled, looping).")
+        var patchInputs = new InterpInputs();
+        var variant = new Option<string?>("--variant") { Description = "Name of the patched or intervened agent, as misgen eval stored it (default: from the patches)" };
+        var command = new Command("video",
+            "Write an animated GIF of an agent playing one level (200 ms per frame, upscaled, looping); with --patch or --intervention, the agent's variant (the episode misgen eval ran for it).")
         {
-            agent, setting, level, frames, scale, channels, output,
+            agent, setting, level, frames, scale, channels, output, patchInputs.Patches, patchInputs.Intervention, variant,
         };
         command.SetAction(parseResult =>
         {
             int frameLimit = parseResult.GetValue(frames), factor = parseResult.GetValue(scale);
             var loaded = AgentDirectory.Load(parseResult.GetValue(agent)!);
             var s = StudyCatalogue.Resolve(parseResult.GetValue(setting)!);
+            loaded = AgentVariant.Create(loaded, s.Env, patchInputs.PatchesOf(parseResult), patchInputs.InterventionOf(parseResult), parseResult.GetValue(variant));
             int levelSeed = parseResult.GetValue(level) ?? StudyCatalogue.For(s.Env).EvalStartLevel;
             var (recorded, episode) = EpisodeRecorder.Record(loaded.Model, loaded.Record.Name, s, levelSeed, frameLimit);
             byte[] gif = EpisodeRecorder.Gif(recorded, loaded.Model.Config.InputSize, factor, parseResult.GetValue(channels));

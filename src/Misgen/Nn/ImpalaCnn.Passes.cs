@@ -93,13 +93,14 @@ public sealed unsafe partial class ImpalaCnn
             Pool.Run(forwardWork, PartsFor(batch));
         }
         trainedBatch = batch;
+        trainedOnInputs = false;
     }
 
     /// <summary>Accumulates dLoss/dParameter into <see cref="Parameter.Grad"/> for the last <see cref="ForwardTrain"/>.</summary>
     public void Backward(ReadOnlySpan<float> dLogits, ReadOnlySpan<float> dValues)
     {
         int batch = trainedBatch;
-        if (batch < 1 || store is null) throw new InvalidOperationException("Backward needs a ForwardTrain first");
+        if (batch < 1 || store is null || trainedOnInputs) throw new InvalidOperationException("Backward needs a ForwardTrain first");
         if (dLogits.Length < batch * Config.Actions || dValues.Length < batch)
             throw new ArgumentException($"gradients for {batch} observations need {batch * Config.Actions} logits and {batch} values");
         int parts = PartsFor(batch);
@@ -122,8 +123,14 @@ public sealed unsafe partial class ImpalaCnn
     internal void BodyForward(byte* observation, float* slot, byte* argmax, PartWorkspace ws)
     {
         PackObservation(observation, ws.Input);
-        float* input = ws.Input;
-        for (int b = 0; b < 3; b++)
+        BodyForward(ws.Input, slot, argmax, ws);
+    }
+
+    /// <summary>The body for one observation already in the first layer's input plane (from block <paramref name="first"/>: the earlier blocks' planes are in the slot).</summary>
+    private void BodyForward(float* input, float* slot, byte* argmax, PartWorkspace ws, int first = 0)
+    {
+        if (first > 0) input = slot + Blocks[first - 1].R2;
+        for (int b = first; b < 3; b++)
         {
             var block = Blocks[b];
             var p = block.Pooled;
@@ -341,13 +348,20 @@ public sealed unsafe partial class ImpalaCnn
     private sealed class ForwardWork(ImpalaCnn model) : IParallelWork
     {
         private byte* observations;
+        private float* inputs; // float observations (the values the network sees) instead of bytes, for input gradients
         private float* logits, values;
         private int batch;
         private bool training;
+        private ActivationEdits? edits;
 
-        public void Set(byte* obs, int count, float* l, float* v, bool training)
+        public void Set(byte* obs, int count, float* l, float* v, bool training, ActivationEdits? edits = null)
         {
-            observations = obs; batch = count; logits = l; values = v; this.training = training;
+            observations = obs; inputs = null; batch = count; logits = l; values = v; this.training = training; this.edits = edits;
+        }
+
+        public void SetInputs(float* floats, int count, float* l, float* v)
+        {
+            observations = null; inputs = floats; batch = count; logits = l; values = v; training = true; edits = null;
         }
 
         public void Execute(int part)
@@ -355,14 +369,30 @@ public sealed unsafe partial class ImpalaCnn
             var (start, end) = PartRange(batch, PartsFor(batch), part);
             var ws = model.workspaces[part];
             var kept = model.store;
+            int actions = model.Config.Actions;
             for (int i = start; i < end; i++)
             {
                 float* slot = training ? kept!.Slot(i) : ws.Slot;
-                model.BodyForward(observations + (long)i * model.observationBytes, slot, training ? kept!.Argmax(i) : null, ws);
-                model.Flatten(slot + model.Blocks[2].R2, ws.Flat + (i - start) * model.FlatFloats);
+                float* flat = ws.Flat + (i - start) * model.FlatFloats;
+                if (edits is not null)
+                {
+                    model.PackObservation(observations + (long)i * model.observationBytes, ws.Input);
+                    model.BodyForwardEdited(ws.Input, slot, ws, edits, i);
+                    model.FlattenEdited(slot, flat, ws, edits, i);
+                    continue;
+                }
+                if (inputs != null)
+                {
+                    model.PackInputs(inputs + (long)i * model.observationBytes, ws.Input);
+                    model.BodyForward(ws.Input, slot, kept!.Argmax(i), ws);
+                }
+                else model.BodyForward(observations + (long)i * model.observationBytes, slot, training ? kept!.Argmax(i) : null, ws);
+                model.Flatten(slot + model.Blocks[2].R2, flat);
             }
             float* pre = training ? kept!.PreActivation + (long)start * model.HiddenStride : ws.PreActivation;
-            model.HeadForward(end - start, ws.Flat, pre, ws.Hidden, logits + start * model.Config.Actions, values + start);
+            if (edits is not null)
+                model.HeadForwardEdited(start, end - start, ws.Flat, pre, ws.Hidden, logits + start * actions, values + start, edits);
+            else model.HeadForward(end - start, ws.Flat, pre, ws.Hidden, logits + start * actions, values + start);
         }
     }
 

@@ -9,11 +9,15 @@ namespace Misgen.Nn;
 /// </summary>
 internal static unsafe class PoolKernels
 {
-    public static void MaxPool(float* input, Plane inPlane, float* output, Plane outPlane, byte* argmax)
+    public static void MaxPool(float* input, Plane inPlane, float* output, Plane outPlane, byte* argmax) =>
+        MaxPool(input, inPlane, output, outPlane, argmax, Window.All(outPlane));
+
+    /// <summary>The same for the output pixels of <paramref name="window"/> only, each computed as the whole-plane pass does.</summary>
+    public static void MaxPool(float* input, Plane inPlane, float* output, Plane outPlane, byte* argmax, Window window)
     {
         if (!ConvKernels.Simd)
         {
-            ReferenceKernels.MaxPool(input, inPlane, output, outPlane, argmax);
+            ReferenceKernels.MaxPool(input, inPlane, output, outPlane, argmax, window);
             return;
         }
         int cs = inPlane.Stride;
@@ -21,10 +25,10 @@ internal static unsafe class PoolKernels
         // Window tap k as an offset from the window centre (2oy, 2ox).
         int* relative = stackalloc int[9];
         for (int k = 0; k < 9; k++) relative[k] = ((k / 3 - 1) * (inPlane.Width + 2) + (k % 3 - 1)) * cs;
-        for (int oy = 0; oy < outPlane.Height; oy++)
+        for (int oy = window.Y0; oy < window.Y1; oy++)
         {
             bool rowInside = oy >= 1 && 2 * oy + 1 < inPlane.Height;
-            for (int ox = 0; ox < outPlane.Width; ox++)
+            for (int ox = window.X0; ox < window.X1; ox++)
             {
                 float* dst = output + outPlane.Offset(oy, ox);
                 if (rowInside && ox >= 1 && 2 * ox + 1 < inPlane.Width)

@@ -6,11 +6,14 @@ namespace Misgen.Nn;
 /// </summary>
 internal static unsafe class ReferenceKernels
 {
-    public static void ConvForward(float* input, Plane inPlane, float* weights, float* bias, float* output, Plane outPlane, float* addend)
+    public static void ConvForward(float* input, Plane inPlane, float* weights, float* bias, float* output, Plane outPlane, float* addend) =>
+        ConvForward(input, inPlane, weights, bias, output, outPlane, addend, Window.All(outPlane));
+
+    public static void ConvForward(float* input, Plane inPlane, float* weights, float* bias, float* output, Plane outPlane, float* addend, Window window)
     {
         int cs = inPlane.Stride, co = outPlane.Stride;
-        for (int y = 0; y < outPlane.Height; y++)
-            for (int x = 0; x < outPlane.Width; x++)
+        for (int y = window.Y0; y < window.Y1; y++)
+            for (int x = window.X0; x < window.X1; x++)
                 for (int o = 0; o < co; o++)
                 {
                     float sum = bias[o];
@@ -49,11 +52,14 @@ internal static unsafe class ReferenceKernels
         }
     }
 
-    public static void MaxPool(float* input, Plane inPlane, float* output, Plane outPlane, byte* argmax)
+    public static void MaxPool(float* input, Plane inPlane, float* output, Plane outPlane, byte* argmax) =>
+        MaxPool(input, inPlane, output, outPlane, argmax, Window.All(outPlane));
+
+    public static void MaxPool(float* input, Plane inPlane, float* output, Plane outPlane, byte* argmax, Window window)
     {
         int cs = inPlane.Stride;
-        for (int oy = 0; oy < outPlane.Height; oy++)
-            for (int ox = 0; ox < outPlane.Width; ox++)
+        for (int oy = window.Y0; oy < window.Y1; oy++)
+            for (int ox = window.X0; ox < window.X1; ox++)
                 for (int c = 0; c < cs; c++)
                 {
                     float best = float.NegativeInfinity;

@@ -71,6 +71,67 @@ public static class Safetensors
         });
     }
 
+    /// <summary>
+    /// Any named float32 tensors (e.g. activations, NCHW) with string metadata, in the order given; numpy's and
+    /// torch's safetensors readers open the file as is.
+    /// </summary>
+    public static void SaveTensors(string path, IReadOnlyList<(string Name, Tensor Tensor)> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        if (tensors.Select(t => t.Name).Distinct().Count() != tensors.Count) throw new ArgumentException("tensor names must be unique");
+        var header = new StringBuilder("{");
+        if (metadata is { Count: > 0 })
+        {
+            header.Append("\"__metadata__\":{");
+            header.AppendJoin(',', metadata.Select(kv => $"{JsonSerializer.Serialize(kv.Key)}:{JsonSerializer.Serialize(kv.Value)}"));
+            header.Append("},");
+        }
+        long offset = 0;
+        header.AppendJoin(',', tensors.Select(t =>
+        {
+            long bytes = 4L * t.Tensor.Count;
+            string entry = string.Create(CultureInfo.InvariantCulture,
+                $"{JsonSerializer.Serialize(t.Name)}:{{\"dtype\":\"F32\",\"shape\":[{string.Join(',', t.Tensor.Shape)}],\"data_offsets\":[{offset},{offset + bytes}]}}");
+            offset += bytes;
+            return entry;
+        }));
+        header.Append('}');
+        while ((Encoding.UTF8.GetByteCount(header.ToString()) + 8) % 8 != 0) header.Append(' ');
+        byte[] headerBytes = Encoding.UTF8.GetBytes(header.ToString());
+        AtomicFile.Write(path, stream =>
+        {
+            Span<byte> length = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)headerBytes.Length);
+            stream.Write(length);
+            stream.Write(headerBytes);
+            var buffer = new byte[1 << 16];
+            foreach (var (_, tensor) in tensors)
+            {
+                float[] values = tensor.Data;
+                for (int start = 0; start < values.Length; start += buffer.Length / 4)
+                {
+                    int count = Math.Min(buffer.Length / 4, values.Length - start);
+                    for (int i = 0; i < count; i++) BinaryPrimitives.WriteSingleLittleEndian(buffer.AsSpan(4 * i), values[start + i]);
+                    stream.Write(buffer, 0, 4 * count);
+                }
+            }
+        });
+    }
+
+    /// <summary>Every tensor of a safetensors file as float32 (F32, F64, F16 and BF16 are read), with its metadata.</summary>
+    public static (Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) ReadTensors(string path)
+    {
+        byte[] file = InputFile.ReadAllBytes(path, "safetensors file");
+        var (entries, metadata, dataStart) = ReadHeader(file, path);
+        var tensors = new Dictionary<string, Tensor>();
+        foreach (var t in entries)
+        {
+            var tensor = new Tensor(t.Shape.Length == 0 ? [1] : t.Shape);
+            Decode(file.AsSpan((int)(dataStart + t.Begin), (int)(t.End - t.Begin)), t.Dtype, tensor.Data);
+            tensors[t.Name] = tensor;
+        }
+        return (tensors, metadata);
+    }
+
     private static void WriteData(ImpalaCnn model, Action<byte[], int> sink)
     {
         var buffer = new byte[1 << 16];

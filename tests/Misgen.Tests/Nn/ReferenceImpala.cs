@@ -21,40 +21,55 @@ internal sealed class ReferenceImpala
     public double[] this[string name] => weights[name];
 
     /// <summary>Every named intermediate (NCHW, flattened) plus "logits" and "values" for one observation.</summary>
-    public Dictionary<string, double[]> Run(ReadOnlySpan<byte> observation)
+    public Dictionary<string, double[]> Run(ReadOnlySpan<byte> observation, Func<string, double[], double[]>? edit = null)
     {
-        var acts = new Dictionary<string, double[]>();
         int size = config.InputSize, c = config.Channels;
         var x = new double[c * size * size];
         for (int ch = 0; ch < c; ch++)
             for (int y = 0; y < size; y++)
                 for (int xx = 0; xx < size; xx++)
                     x[(ch * size + y) * size + xx] = (double)(float)(observation[(y * size + xx) * c + ch] / 255f);
+        return RunInput(x, edit);
+    }
+
+    /// <summary>
+    /// The same for an input already scaled (CHW doubles, the values the network sees); <paramref name="edit"/>, when
+    /// given, may replace each named activation (as a hook does) before it flows on.
+    /// </summary>
+    public Dictionary<string, double[]> RunInput(double[] input, Func<string, double[], double[]>? edit = null)
+    {
+        var acts = new Dictionary<string, double[]>();
+        double[] Point(string name, double[] value)
+        {
+            if (edit is not null) value = edit(name, value);
+            acts[name] = value;
+            return value;
+        }
+        int size = config.InputSize, c = config.Channels;
+        var x = input;
         int[] widths = [config.Width1, config.Width2, config.Width3];
         for (int b = 1; b <= 3; b++)
         {
             string p = $"embedder.block{b}";
             int w = widths[b - 1];
-            x = Conv(x, c, size, w, weights[$"{p}.conv.weight"], weights[$"{p}.conv.bias"]);
-            acts[$"{p}.conv"] = x;
-            x = MaxPool(x, w, size, out size);
-            acts[$"{p}.maxpool"] = x;
+            x = Point($"{p}.conv", Conv(x, c, size, w, weights[$"{p}.conv.weight"], weights[$"{p}.conv.bias"]));
+            x = Point($"{p}.maxpool", MaxPool(x, w, size, out size));
             c = w;
             for (int r = 1; r <= 2; r++)
             {
                 string q = $"{p}.res{r}";
-                var a = Relu(x); acts[$"{q}.relu1"] = a;
-                var h = Conv(a, c, size, c, weights[$"{q}.conv1.weight"], weights[$"{q}.conv1.bias"]); acts[$"{q}.conv1"] = h;
-                var a2 = Relu(h); acts[$"{q}.relu2"] = a2;
-                var h2 = Conv(a2, c, size, c, weights[$"{q}.conv2.weight"], weights[$"{q}.conv2.bias"]); acts[$"{q}.conv2"] = h2;
-                x = x.Zip(h2, (u, v) => u + v).ToArray(); acts[$"{q}.resadd"] = x;
+                var a = Point($"{q}.relu1", Relu(x));
+                var h = Point($"{q}.conv1", Conv(a, c, size, c, weights[$"{q}.conv1.weight"], weights[$"{q}.conv1.bias"]));
+                var a2 = Point($"{q}.relu2", Relu(h));
+                var h2 = Point($"{q}.conv2", Conv(a2, c, size, c, weights[$"{q}.conv2.weight"], weights[$"{q}.conv2.bias"]));
+                x = Point($"{q}.resadd", x.Zip(h2, (u, v) => u + v).ToArray());
             }
         }
-        x = Relu(x); acts["embedder.relu3"] = x;
-        var fc = Linear(x, weights["embedder.fc.weight"], weights["embedder.fc.bias"], config.Hidden); acts["embedder.fc"] = fc;
-        var hidden = Relu(fc); acts["embedder.relufc"] = hidden;
-        acts["fc_policy"] = acts["logits"] = Linear(hidden, weights["fc_policy.weight"], weights["fc_policy.bias"], config.Actions);
-        acts["fc_value"] = acts["values"] = Linear(hidden, weights["fc_value.weight"], weights["fc_value.bias"], 1);
+        x = Point("embedder.relu3", Relu(x));
+        var fc = Point("embedder.fc", Linear(x, weights["embedder.fc.weight"], weights["embedder.fc.bias"], config.Hidden));
+        var hidden = Point("embedder.relufc", Relu(fc));
+        acts["logits"] = Point("fc_policy", Linear(hidden, weights["fc_policy.weight"], weights["fc_policy.bias"], config.Actions));
+        acts["values"] = Point("fc_value", Linear(hidden, weights["fc_value.weight"], weights["fc_value.bias"], 1));
         return acts;
     }
 

@@ -9,7 +9,7 @@ namespace Misgen.Envs.Maze;
 /// after <see cref="MazeConfig.Timeout"/> steps without an object the episode is truncated with reward 0.
 /// No drawing and no buffers here: <see cref="MazeRenderer"/> draws a game, <see cref="VecEnv"/> runs many.
 /// </summary>
-public sealed class MazeGame : IGame
+public sealed class MazeGame : IGridAgentGame
 {
     /// <summary>Bytes of <see cref="WriteState"/>.</summary>
     public const int StateSize = 24;
@@ -66,6 +66,51 @@ public sealed class MazeGame : IGame
         AgentX = x;
         AgentY = y;
         FacingRight = facingRight;
+    }
+
+    void IGridAgentGame.PlaceAgent(int x, int y) => PlaceAgent(x, y);
+
+    int IGridAgentGame.GridWidth => Config.WorldSize;
+
+    int IGridAgentGame.GridHeight => Config.WorldSize;
+
+    public bool IsWall(int x, int y)
+    {
+        int w = Config.WorldSize;
+        return x < 0 || y < 0 || x >= w || y >= w || Level[x, y] == Cell.Wall;
+    }
+
+    /// <summary>The mouse starts in the bottom-left cell.</summary>
+    public (int X, int Y) StartCell => (0, 0);
+
+    /// <summary>
+    /// Adds or removes a wall (a level edit for analysis, e.g. pairs of levels that differ by one wall); the
+    /// agent's cell and the objects' cells cannot become walls.
+    /// </summary>
+    public void SetWall(int x, int y, bool wall)
+    {
+        int w = Config.WorldSize;
+        if (x < 0 || y < 0 || x >= w || y >= w)
+            throw new MisgenInputException($"cell ({x}, {y}) is outside the {w}x{w} maze; valid: 0 <= x, y < {w}");
+        var cell = Level[x, y];
+        if (wall && (cell is Cell.Obj1 or Cell.Obj2 || (x == AgentX && y == AgentY)))
+            throw new MisgenInputException($"cell ({x}, {y}) holds the agent or an object and cannot become a wall");
+        if ((cell == Cell.Wall) == wall) return;
+        Level.SetCell(x, y, wall ? Cell.Wall : Cell.Space);
+        LevelVersion++;
+    }
+
+    /// <summary>obj1, then obj2 in a duel, while they are in the level.</summary>
+    public IReadOnlyList<GridGoal> Goals
+    {
+        get
+        {
+            int w = Config.WorldSize;
+            var goals = new List<GridGoal>(2);
+            if (Level.Obj1Cell >= 0 && Level.Cells[Level.Obj1Cell] == Cell.Obj1) goals.Add(new GridGoal("obj1", Level.Obj1Cell % w, Level.Obj1Cell / w));
+            if (Level.Obj2Cell >= 0 && Level.Cells[Level.Obj2Cell] == Cell.Obj2) goals.Add(new GridGoal("obj2", Level.Obj2Cell % w, Level.Obj2Cell / w));
+            return goals;
+        }
     }
 
     public StepResult Step(int action)

@@ -62,6 +62,9 @@ public sealed class MazeLevel
     /// <summary>The agent took the object in <paramref name="cell"/> (procgen turns it into space).</summary>
     internal void Take(int cell) => cells[cell] = Cell.Space;
 
+    /// <summary>An edited cell (walls only: objects stay where the seed put them).</summary>
+    internal void SetCell(int x, int y, Cell cell) => cells[y * WorldSize + x] = cell;
+
     public void Generate(int levelSeed, bool duel)
     {
         LevelSeed = levelSeed;

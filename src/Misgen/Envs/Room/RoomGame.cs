@@ -8,7 +8,7 @@ namespace Misgen.Envs.Room;
 /// cell per step as in the maze (procgen's actions, no diagonals), reaching the goal gives +10 and ends the
 /// episode; after the timeout the episode is truncated.
 /// </summary>
-public sealed class RoomGame : IGame
+public sealed class RoomGame : IGridAgentGame
 {
     private readonly Mt19937 rng = new();
 
@@ -43,6 +43,29 @@ public sealed class RoomGame : IGame
         Outcome = 0;
         LevelVersion++;
     }
+
+    public int GridWidth => Config.Size;
+
+    public int GridHeight => Config.Size;
+
+    /// <summary>The room has no walls inside; outside the room counts as wall.</summary>
+    public bool IsWall(int x, int y) => x < 0 || y < 0 || x >= Config.Size || y >= Config.Size;
+
+    public (int X, int Y) StartCell => (0, 0);
+
+    /// <summary>Puts the agent on any cell of the room (for analysis; not a step).</summary>
+    public void PlaceAgent(int x, int y)
+    {
+        if (IsWall(x, y)) throw new MisgenInputException($"cell ({x}, {y}) is outside the {Config.Size}x{Config.Size} room");
+        (AgentX, AgentY) = (x, y);
+    }
+
+    public void SetWall(int x, int y, bool wall)
+    {
+        if (wall) throw new MisgenInputException("the room game has no walls to add");
+    }
+
+    public IReadOnlyList<GridGoal> Goals => [new GridGoal("goal", GoalX, GoalY)];
 
     public StepResult Step(int action)
     {

@@ -1,0 +1,44 @@
+using Misgen.Nn;
+
+namespace Misgen.Interp;
+
+// The edits patches are made of. Each is immutable after construction, so one edit serves every thread.
+
+/// <summary>Zero ablation: the channels are 0 at every position.</summary>
+public sealed class ZeroChannels(string layer, int[] channels) : ActivationEdit(layer)
+{
+    public override void Apply(ActivationView activation, int sample)
+    {
+        foreach (int c in channels) activation.FillChannel(c, 0f);
+    }
+}
+
+/// <summary>The channels replaced by fixed maps (mean ablation: their mean; resample ablation: another level's).</summary>
+public sealed class ReplaceChannels(string layer, int[] channels, float[][] maps) : ActivationEdit(layer)
+{
+    public override void Apply(ActivationView activation, int sample)
+    {
+        for (int i = 0; i < channels.Length; i++) activation.CopyChannelFrom(channels[i], maps[i]);
+    }
+}
+
+/// <summary>The channels multiplied by a factor.</summary>
+public sealed class ScaleChannels(string layer, int[] channels, float factor) : ActivationEdit(layer)
+{
+    public override void Apply(ActivationView activation, int sample)
+    {
+        foreach (int c in channels) activation.ScaleChannel(c, factor);
+    }
+}
+
+/// <summary>One channel at one position set to a value (retargeting).</summary>
+public sealed class SetActivation(string layer, int channel, int y, int x, float value) : ActivationEdit(layer)
+{
+    public override void Apply(ActivationView activation, int sample) => activation[channel, y, x] = value;
+}
+
+/// <summary>A fixed CHW vector times a coefficient added to the whole activation (a steering vector).</summary>
+public sealed class AddActivation(string layer, float[] vector, float coefficient) : ActivationEdit(layer)
+{
+    public override void Apply(ActivationView activation, int sample) => activation.AddScaled(vector, coefficient);
+}
