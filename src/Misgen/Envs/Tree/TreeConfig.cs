@@ -35,7 +35,7 @@ public sealed class TreeConfig : GameConfig
     /// <summary>Steps per episode; 0 for the continual world (one episode that never ends).</summary>
     public int EpisodeSteps { get; }
 
-    public bool IsContinual => EpisodeSteps == 0;
+    public override bool IsContinual => EpisodeSteps == 0;
 
     public override int Timeout => IsContinual ? int.MaxValue : EpisodeSteps;
 

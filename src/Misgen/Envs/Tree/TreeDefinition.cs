@@ -63,9 +63,8 @@ public sealed class TreeDefinition : GameDefinition
 
     public override IReadOnlyList<GamePreset> Presets { get; } =
     [
-        new("tree-continual", "fast", ["total_steps=2000000", "num_envs=8", "num_steps=256", "num_minibatches=4", "observation_size=16",
-            "gamma=0.99", "learning_rate=5e-4", "anneal_lr=false", "norm_reward=true", "width1=8", "width2=16", "width3=16", "hidden=128"],
-            "Tree, continual: few worlds so each lives long enough to go extinct and recover; a constant learning rate"),
+        new("tree-continual", "fast", ["total_steps=600000", "num_envs=1", "num_steps=1024", "num_minibatches=4", "observation_size=16", "anneal_lr=false"],
+            "Tree, continual: one world per agent (as the paper's online setting), so its extinction and any recovery are the agent's own; a constant learning rate"),
     ];
 
     public override GameConfig Parse(string body, SpecValues options) =>
