@@ -45,3 +45,22 @@ public sealed class GridWorldCliTests : IDisposable
         Assert.True(new FileInfo(gif).Length > 100);
     }
 }
+
+/// <summary>The gridworld study: its module's conditions and the shipped study files agree.</summary>
+public sealed class GridWorldStudyTests
+{
+    [Fact]
+    public void Study_files_load_with_the_modules_conditions_and_presets()
+    {
+        var monster = Misgen.Sweeps.Study.Load(Path.Combine(Sweeps.StudyFileTests.RepoRoot(), "studies", "monster.yaml"));
+        Assert.Equal(["monster", "monster;timeout=200"], monster.Conditions.Select(c => c.Env));
+        Assert.Equal(["monster-25", "monster-200"], monster.Conditions.Select(c => c.Preset));
+        Assert.All(monster.Conditions, c => Assert.Equal(5, c.Seeds.Count));
+        Assert.All(monster.Conditions, c => Assert.Equal("monster;timeout=200", Assert.Single(c.Settings).Spec));
+        var tree = Misgen.Sweeps.Study.Load(Path.Combine(Sweeps.StudyFileTests.RepoRoot(), "studies", "tree.yaml"));
+        Assert.Equal("tree-continual", Assert.Single(tree.Conditions).Preset);
+        Assert.Equal("gridworlds", Misgen.Studies.StudyCatalogue.For("monster;timeout=200").Name);
+        Assert.Equal("monster", Misgen.Studies.StudyCatalogue.Resolve("monster;timeout=200", "monster").Condition);
+        Assert.Equal("tree", Misgen.Studies.StudyCatalogue.Condition("tree").Spec);
+    }
+}

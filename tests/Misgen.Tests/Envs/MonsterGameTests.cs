@@ -32,6 +32,16 @@ public sealed class MonsterGameTests
     }
 
     [Fact]
+    public void The_gridworld_presets_apply_their_recipes()
+    {
+        // Regression: a preset's overrides were once read before they were initialised, silently training the base recipe.
+        var monster = Misgen.Rl.Recipe.Config("monster-200", EnvSpec.Parse("monster;timeout=200"));
+        Assert.Equal((400_000L, 16), (monster.TotalSteps, monster.ObservationSize));
+        var tree = Misgen.Rl.Recipe.Config("tree-continual", EnvSpec.Parse("tree"));
+        Assert.Equal((1, 16, false), (tree.NumEnvs, tree.ObservationSize, tree.AnnealLr));
+    }
+
+    [Fact]
     public void An_apple_gives_one_and_disappears_without_respawn()
     {
         var game = Game(";monsters=0", "#######", "#.....#", "#.....#", "#.Aa..#", "#.....#", "#.....#", "#######");

@@ -63,7 +63,7 @@ public sealed class TreeDefinition : GameDefinition
 
     public override IReadOnlyList<GamePreset> Presets { get; } =
     [
-        new("tree-continual", "fast", ["total_steps=600000", "num_envs=1", "num_steps=1024", "num_minibatches=4", "observation_size=16", "anneal_lr=false"],
+        new("tree-continual", "fast", ["total_steps=300000", "num_envs=1", "num_steps=1024", "num_minibatches=4", "observation_size=16", "anneal_lr=false"],
             "Tree, continual: one world per agent (as the paper's online setting), so its extinction and any recovery are the agent's own; a constant learning rate"),
     ];
 
