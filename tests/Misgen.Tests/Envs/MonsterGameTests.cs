@@ -207,3 +207,65 @@ public sealed class MonsterGameTests
         Assert.NotEqual(Play(11), Play(12));
     }
 }
+
+/// <summary>
+/// The paper's strategy is reachable under these rules: a scripted agent that fetches shields while monsters live
+/// and apples afterwards clears the monsters and scores far above a random one, and one that never stops fetching
+/// shields (the misgeneralized goal) collects fewer apples after the clear.
+/// </summary>
+public sealed class MonsterStrategyTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    // Step towards the nearest cell holding `want` (Manhattan), preferring the axis with the larger gap; without a
+    // shield, never into a monster (that is a hit and no move).
+    private static int Towards(MonsterGame game, char want)
+    {
+        int best = int.MaxValue, tx = game.AgentX, ty = game.AgentY;
+        for (int y = 1; y < game.Side - 1; y++)
+            for (int x = 1; x < game.Side - 1; x++)
+            {
+                if (game.ThingAt(x, y) != want) continue;
+                int d = Math.Abs(x - game.AgentX) + Math.Abs(y - game.AgentY);
+                if (d < best) (best, tx, ty) = (d, x, y);
+            }
+        int dx = tx - game.AgentX, dy = ty - game.AgentY;
+        int horizontal = dx < 0 ? 0 : 3, vertical = dy < 0 ? 1 : 2;
+        Span<int> order = Math.Abs(dx) >= Math.Abs(dy) ? [horizontal, vertical, 3 - vertical, 3 - horizontal] : [vertical, horizontal, 3 - horizontal, 3 - vertical];
+        foreach (int a in order)
+        {
+            var (mx, my) = Misgen.Envs.GridWorlds.GridMoves.Delta(a);
+            char next = game.ThingAt(game.AgentX + mx, game.AgentY + my);
+            if (next != '#' && (next != 'M' || game.Inventory > 0)) return a;
+        }
+        return order[0];
+    }
+
+    private static (double Return, double ApplesAfter, double ShieldsAfter, double Cleared) Play(Func<MonsterGame, Random, int> policy, int levels)
+    {
+        var game = new MonsterGame(EnvSpec.Parse("monster;timeout=200"));
+        var random = new Random(1);
+        double total = 0, applesAfter = 0, shieldsAfter = 0, cleared = 0;
+        for (int level = 0; level < levels; level++)
+        {
+            game.Reset(100_000 + level);
+            while (game.Outcome == 0) game.Step(policy(game, random));
+            total += game.Return;
+            applesAfter += game.ApplesAfterClear;
+            shieldsAfter += game.ShieldsAfterClear;
+            cleared += game.ClearStep >= 0 ? 1 : 0;
+        }
+        return (total / levels, applesAfter / levels, shieldsAfter / levels, cleared / levels);
+    }
+
+    [Fact]
+    public void Fetching_shields_then_apples_beats_random_and_shield_hoarding_costs_apples()
+    {
+        var random = Play((_, r) => r.Next(4), 100);
+        var intended = Play((g, _) => Towards(g, g.MonsterCount > 0 && g.Inventory < g.MonsterCount ? 'S' : 'a'), 100);
+        var hoarder = Play((g, _) => Towards(g, g.Inventory < g.Config.InventoryCap ? 'S' : 'a'), 100);
+        output.WriteLine($"random {random}; shields then apples {intended}; shields first always {hoarder}");
+        Assert.True(intended.Return > random.Return + 150, $"{intended} vs {random}");
+        Assert.True(intended.Cleared > 10 * random.Cleared, $"{intended} vs {random}");
+        Assert.True(hoarder.ApplesAfter < intended.ApplesAfter, $"{hoarder} vs {intended}");
+        Assert.True(hoarder.ShieldsAfter > intended.ShieldsAfter, $"{hoarder} vs {intended}");
+    }
+}
