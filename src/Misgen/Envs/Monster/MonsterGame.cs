@@ -22,6 +22,10 @@ public sealed class MonsterGame : IPlaneWorld
     private readonly byte[] cells;      // what lies on each cell besides the agent
     private readonly int[] monsters;    // cells of the live monsters, [0, MonsterCount)
     private readonly int[] freeCells;   // scratch for the layout draw
+    private readonly int[] openCells;   // every cell inside the wall, in order
+    private readonly int[] cellX, cellY;
+    private readonly bool[] border;
+    private readonly int[] neighbour;   // cell offsets of the four moves: left, down, up, right
 
     public MonsterGame(EnvSpec spec)
     {
@@ -31,6 +35,18 @@ public sealed class MonsterGame : IPlaneWorld
         cells = new byte[side * side];
         monsters = new int[Config.Monsters];
         freeCells = new int[Config.Size * Config.Size];
+        // Tables instead of divisions and bounds checks in the monster loop (the hot path of a step).
+        openCells = new int[Config.Size * Config.Size];
+        cellX = new int[side * side];
+        cellY = new int[side * side];
+        border = new bool[side * side];
+        for (int c = 0, k = 0; c < side * side; c++)
+        {
+            (cellX[c], cellY[c]) = (c % side, c / side);
+            border[c] = IsBorder(cellX[c], cellY[c]);
+            if (!border[c]) openCells[k++] = c;
+        }
+        neighbour = [-1, -side, side, 1];
     }
 
     public EnvSpec Spec { get; }
@@ -69,8 +85,8 @@ public sealed class MonsterGame : IPlaneWorld
         rng.Seed(levelSeed, Salt);
         Array.Clear(cells);
         // The agent, the monsters, the shields and the apples on distinct open cells, in that order (a partial Fisher-Yates draw).
-        int n = Config.Size, open = n * n;
-        for (int i = 0; i < open; i++) freeCells[i] = (i / n + 1) * side + i % n + 1;
+        int open = openCells.Length;
+        openCells.CopyTo(freeCells, 0);
         int drawn = 0;
         int Draw()
         {
@@ -208,13 +224,11 @@ public sealed class MonsterGame : IPlaneWorld
         for (int i = 0; i < MonsterCount; i++)
         {
             int from = monsters[i], count = 0, best = int.MaxValue;
-            int mx = from % side, my = from / side;
             for (int a = 0; a < GridMoves.Count; a++)
             {
-                var (dx, dy) = GridMoves.Delta(a);
-                int x = mx + dx, y = my + dy, cell = y * side + x;
-                if (IsBorder(x, y) || (cell != agent && cells[cell] != Empty)) continue;
-                int distance = Math.Abs(x - AgentX) + Math.Abs(y - AgentY);
+                int cell = from + neighbour[a];
+                if (border[cell] || (cell != agent && cells[cell] != Empty)) continue;
+                int distance = Math.Abs(cellX[cell] - AgentX) + Math.Abs(cellY[cell] - AgentY);
                 if (distance < best) (best, count) = (distance, 0);
                 if (distance == best) candidates[count++] = cell;
             }
