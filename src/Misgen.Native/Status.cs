@@ -34,7 +34,9 @@ internal static unsafe class Status
             IOException or UnauthorizedAccessException => IoError,
             _ => Internal,
         };
-        string message = code == Internal ? $"{error.GetType().Name}: {error.Message}" : error.Message;
+        string message = code == Internal
+            ? $"{error.GetType().Name}: {error.Message}" + (error.GetBaseException() is { } root && root != error ? $" ({root.GetType().Name}: {root.Message})" : "")
+            : error.Message;
         SetError(message);
         return code;
     }

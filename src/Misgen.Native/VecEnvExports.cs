@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Misgen.Envs;
@@ -124,6 +125,26 @@ internal static unsafe class VecEnvExports
                     for (int i = 0; i < infos.Length; i++) NativeEpisode.Write(infos[i], episodes + i);
                 }
             }
+            return Status.Ok;
+        }
+        catch (Exception error) { return Status.Fail(error); }
+    }
+
+    /// <summary>
+    /// The VecEnv's own observation, reward and flag buffers, which reset, step and set_state write: valid until
+    /// misgen_vecenv_free (the VecEnv allocates them pinned, so they never move). Reading them avoids a copy.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "misgen_vecenv_buffers")]
+    public static int Buffers(long handle, byte** observations, float** rewards, byte** terminated, byte** truncated)
+    {
+        try
+        {
+            var env = Handles.Get<NativeVecEnv>(handle, "VecEnv").Env;
+            // Pinned arrays: the address taken here stays the array's address for its life.
+            if (observations != null) *observations = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(env.Observations));
+            if (rewards != null) *rewards = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(env.Rewards));
+            if (terminated != null) *terminated = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(env.Terminated));
+            if (truncated != null) *truncated = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(env.Truncated));
             return Status.Ok;
         }
         catch (Exception error) { return Status.Fail(error); }
