@@ -64,6 +64,10 @@ int32_t misgen_vecenv_step(int64_t env, const int32_t *actions, int32_t action_c
                            uint8_t *observations, int64_t observation_bytes, float *rewards,
                            uint8_t *terminated, uint8_t *truncated, misgen_episode *episodes);
 int32_t misgen_vecenv_observe(int64_t env, uint8_t *observations, int64_t observation_bytes, uint8_t *active);
+/* The VecEnv's own buffers (observations NHWC, rewards, terminated, truncated), written by reset, step and
+   set_state, valid until misgen_vecenv_free: read them instead of copying (pass NULL outputs to step). */
+int32_t misgen_vecenv_buffers(int64_t env, uint8_t **observations, float **rewards, uint8_t **terminated,
+                              uint8_t **truncated);
 int32_t misgen_vecenv_get_state(int64_t env, uint8_t **state, int64_t *length);
 int32_t misgen_vecenv_set_state(int64_t env, const uint8_t *state, int64_t length);
 
@@ -79,6 +83,9 @@ int32_t misgen_agent_run_with_cache(int64_t agent, const uint8_t *observations, 
                                     int32_t batch, const char *const *layers, int32_t layer_count,
                                     float *const *outputs, const int64_t *output_lengths, float *logits,
                                     float *values);
+
+/* results.db as CSV text, the tables `misgen export` writes: table is "metrics" or "episodes". */
+int32_t misgen_results_csv(const char *database, const char *table, char **text, int64_t *length);
 
 #ifdef __cplusplus
 }

@@ -33,6 +33,13 @@ public sealed class CHeaderTests : IDisposable
                 if (misgen_vecenv_step(env, act, 2, obs, bytes, rewards, NULL, NULL, episodes) != MISGEN_OK) return 6;
                 for (int64_t i = 0; i < bytes; i++) sum = sum * 31 + obs[i];
             }
+            uint8_t *lent = NULL;
+            float *lent_rewards = NULL;
+            if (misgen_vecenv_buffers(env, &lent, &lent_rewards, NULL, NULL) != MISGEN_OK) return 7;
+            int same = 1;
+            for (int64_t i = 0; i < bytes; i++) same &= lent[i] == obs[i];
+            same &= lent_rewards[0] == rewards[0] && lent_rewards[1] == rewards[1];
+            printf("lent buffers equal: %d\n", same);
             printf("shape %d %d %d %d sum %llu\n", n, size, channels, actions, (unsigned long long)sum);
             misgen_vecenv_free(env);
             free(obs);
@@ -62,6 +69,7 @@ public sealed class CHeaderTests : IDisposable
             foreach (byte b in managed.Observations) sum = sum * 31 + b;
         }
         Assert.Contains($"shape 2 64 3 15 sum {sum}", text);
+        Assert.Contains("lent buffers equal: 1", text);
     }
 
     private static (int Code, string Output) Run(string program, params string[] args)

@@ -158,14 +158,63 @@ public sealed class PythonPackageTests(ITestOutputHelper output) : IDisposable
         Assert.DoesNotContain("nan", text, StringComparison.OrdinalIgnoreCase);
     }
 
-    private (int Code, string Output) Python(string[] args)
+    [Fact]
+    public void The_READMEs_From_Python_example_runs_as_shown()
+    {
+        string readme = File.ReadAllText(Path.Combine(NativeBuild.RepositoryRoot, "README.md"));
+        int section = readme.IndexOf("## From Python", StringComparison.Ordinal);
+        Assert.True(section >= 0, "README.md has no From Python section");
+        int start = readme.IndexOf("```python\n", section, StringComparison.Ordinal) + "```python\n".Length;
+        string example = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
+        Assert.InRange(example.Trim().Split('\n').Length, 5, 12);
+        File.WriteAllText(folder["example.py"], example);
+        var (code, text) = Python([folder["example.py"]]);
+        Assert.True(code == 0, $"the README example failed:\n{text}");
+        Assert.Matches(@"^\d+ episodes: \{'obj1': \d+", text);
+    }
+
+    [Fact]
+    public void Pip_installs_the_package_with_its_library()
+    {
+        DebianPython.Require("pip");
+        NativeBuild.Library.ToString(); // the library must be in python/misgen/lib before pip copies the package
+        // pip builds inside the folder it installs from: a copy keeps the repository clean.
+        string source = folder["python"];
+        foreach (string file in new[] { "pyproject.toml", "README.md" }) CopyInto(Path.Combine(PythonFolder, file), source);
+        foreach (string file in Directory.EnumerateFiles(Path.Combine(PythonFolder, "misgen"), "*", SearchOption.AllDirectories))
+            if (!file.Contains("__pycache__", StringComparison.Ordinal)) CopyInto(file, Path.Combine(source, Path.GetRelativePath(PythonFolder, Path.GetDirectoryName(file)!)));
+        string target = folder["site"];
+        var (code, text) = Python(["-m", "pip", "install", "--no-build-isolation", "--no-deps", "--no-index", "--quiet",
+                                   "--target", target, source], withPackagePath: false);
+        Assert.True(code == 0, $"pip install failed:\n{text}");
+        Assert.True(File.Exists(Path.Combine(target, "misgen", "lib", "libmisgen.so")), "the installed package lacks lib/libmisgen.so");
+        // From the installed copy alone: no PYTHONPATH to the source, no MISGEN_LIBRARY.
+        (code, text) = Python(["-c", "import misgen; e = misgen.make_vec('maze:yellow-line', num_envs=2); print(misgen.__file__, e.reset()[0].shape)"],
+                              withPackagePath: false, extraPath: target);
+        Assert.True(code == 0, text);
+        Assert.Contains(Path.Combine(target, "misgen", "__init__.py") + " (2, 64, 64, 3)", text);
+    }
+
+    private static void CopyInto(string file, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+    }
+
+    private (int Code, string Output) Python(string[] args, bool withPackagePath = true, string? extraPath = null)
     {
         DebianPython.Require("numpy");
         string library = NativeBuild.Library;
-        var start = new ProcessStartInfo(DebianPython.Interpreter) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = PythonFolder };
+        var start = new ProcessStartInfo(DebianPython.Interpreter) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = withPackagePath ? PythonFolder : folder.Path };
         foreach (string a in args) start.ArgumentList.Add(a);
-        start.Environment["PYTHONPATH"] = PythonFolder;
-        start.Environment["MISGEN_LIBRARY"] = library;
+        start.Environment.Remove("PYTHONPATH");
+        start.Environment.Remove("MISGEN_LIBRARY");
+        if (withPackagePath)
+        {
+            start.Environment["PYTHONPATH"] = PythonFolder;
+            start.Environment["MISGEN_LIBRARY"] = library;
+        }
+        if (extraPath != null) start.Environment["PYTHONPATH"] = extraPath;
         start.Environment["MISGEN_TEST_FOLDER"] = folder.Path;
         start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
         var clock = Stopwatch.StartNew();
