@@ -59,6 +59,8 @@ _SIGNATURES = {
     "misgen_agent_describe": [_i64, _vpp, _i64p],
     "misgen_agent_forward": [_i64, _vp, _i64, _i32, _vp, _vp],
     "misgen_agent_run_with_cache": [_i64, _vp, _i64, _i32, _vp, _i32, _vp, _vp, _vp, _vp],
+    "misgen_agent_patch": [_i64, _cp, _cp, _i64p],
+    "misgen_agent_vector_field": [_i64, _cp, _i32, _vpp, _i64p],
     "misgen_results_csv": [_cp, _cp, _vpp, _i64p],
 }
 

@@ -19,12 +19,14 @@ class Agent:
     Observations are uint8 NHWC batches (one HWC observation is a batch of one) of the network's input size.
     """
 
-    def __init__(self, directory):
+    def __init__(self, directory, _handle=None):
         self._lib = _native.lib()
         self._handle = 0
-        handle = ctypes.c_int64()
-        _native.check(self._lib.misgen_agent_load(_native.utf8(os.fspath(directory), "agent directory"), ctypes.byref(handle)))
-        self._handle = handle.value
+        if _handle is None:
+            handle = ctypes.c_int64()
+            _native.check(self._lib.misgen_agent_load(_native.utf8(os.fspath(directory), "agent directory"), ctypes.byref(handle)))
+            _handle = handle.value
+        self._handle = _handle
         info = json.loads(_native.take_text(self._lib.misgen_agent_describe, self._handle))
         self.name = info["name"]
         self.directory = info["directory"]
@@ -34,6 +36,7 @@ class Agent:
         self.input_size = info["input_size"]
         self.channels = info["channels"]
         self.num_actions = info["actions"]
+        self.patches = list(info["patches"])
         self.hook_shapes = {name: tuple(shape) for name, shape in info["hook_points"].items()}
         self.hook_points = list(self.hook_shapes)
 
@@ -99,6 +102,38 @@ class Agent:
             self._handle, obs.ctypes.data, obs.nbytes, batch, names, len(layers), outputs, lengths,
             logits.ctypes.data, values.ctypes.data))
         return logits, values, cache
+
+    def patched(self, spec, patches):
+        """
+        This agent with activation patches (docs/INTERP.md's forms, e.g. "zero:embedder.block2.res1.resadd:7,8"
+        or "mean:embedder.block3.res2.resadd:all"), bound for levels of `spec`: a new Agent whose act, forward,
+        run_with_cache and vector_field run patched. Patches of a patched agent are kept.
+        """
+        self._check_open()
+        if isinstance(patches, str):
+            patches = [patches]
+        handle = ctypes.c_int64()
+        _native.check(self._lib.misgen_agent_patch(self._handle, _native.utf8(spec, "spec"),
+                                                   _native.utf8("\n".join(patches), "patches"), ctypes.byref(handle)))
+        return Agent(self.directory, _handle=handle.value)
+
+    def vector_field(self, spec, level=0):
+        """
+        What the agent wants everywhere on one level (as `misgen field`): it is put on every open cell of level
+        `level` of `spec`. Returns a dict: "cells" (N, 2) int (x, y from the top-left), "groups" (action-group
+        names), "probabilities" (N, groups) float32, "arrows" (N, 2) float32 (P(right) - P(left), P(up) - P(down)),
+        "grid" (width, height).
+        """
+        self._check_open()
+        text = _native.take_text(self._lib.misgen_agent_vector_field, self._handle, _native.utf8(spec, "spec"), int(level))
+        field = json.loads(text)
+        groups = list(field["groups"])
+        cells = np.array(field["cells"], dtype=np.int64).reshape(-1, 2)
+        probs = np.array(field["probabilities"], dtype=np.float32).reshape(len(cells), len(groups))
+        g = {name: i for i, name in enumerate(groups)}
+        arrows = np.stack([probs[:, g["right"]] - probs[:, g["left"]], probs[:, g["up"]] - probs[:, g["down"]]], axis=1)
+        return {"spec": field["spec"], "level": field["level"], "grid": (field["grid_width"], field["grid_height"]),
+                "groups": groups, "cells": cells, "probabilities": probs, "arrows": arrows}
 
     def close(self):
         if getattr(self, "_handle", 0):

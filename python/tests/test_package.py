@@ -218,6 +218,29 @@ class Agents(unittest.TestCase):
         with self.assertRaises(misgen.MisgenInputError) as caught:
             self.agent.run_with_cache(self.obs, ["no.such.layer"])
         self.assertIn("embedder.block1.conv", str(caught.exception))
+        with self.assertRaises(misgen.MisgenInputError) as caught:
+            self.agent.patched(DUEL, "zero:no.such.layer:1")
+        self.assertIn("embedder.block1.conv", str(caught.exception))
+        with self.assertRaises(misgen.MisgenInputError):
+            self.agent.patched(DUEL, "frobnicate:embedder.relufc:1")
+        with self.assertRaises(misgen.MisgenInputError):
+            self.agent.vector_field(DUEL, level=-1)
+
+    def test_patches_stack_and_the_field_covers_the_open_cells(self):
+        once = self.agent.patched(DUEL, "zero:embedder.block3.res2.resadd:0-3")
+        twice = once.patched(DUEL, ["scale:embedder.relufc:all:0.5"])
+        self.assertEqual(len(twice.patches), 2)
+        self.assertEqual(self.agent.patches, [])
+        field = twice.vector_field(DUEL, level=7)
+        n = len(field["cells"])
+        self.assertGreater(n, 5)
+        self.assertEqual(field["probabilities"].shape, (n, len(field["groups"])))
+        self.assertTrue(((field["arrows"] >= -1) & (field["arrows"] <= 1)).all())
+        self.assertTrue((field["probabilities"].sum(axis=1) <= 1.0001).all())
+        once.close()
+        probs, _ = twice.act(self.obs)  # the patched agent outlives the one it was made from
+        self.assertEqual(probs.shape, (4, 15))
+        twice.close()
 
 
 @unittest.skipUnless(FOLDER, "needs MISGEN_TEST_FOLDER (PythonPackageTests makes it)")

@@ -1,15 +1,22 @@
 using System.Runtime.InteropServices;
+using Misgen.Envs;
 using Misgen.Eval;
+using Misgen.Interp;
 using Misgen.Nn;
 
 namespace Misgen.Native;
 
-/// <summary>An agent behind a handle: its record, its network, and the lock for its forward buffers.</summary>
-internal sealed class NativeAgent(AgentRecord record, ImpalaCnn model)
+/// <summary>
+/// An agent behind a handle: its record, its network, the policy it runs (the network, or the network with
+/// patches), and the lock for the network's buffers, shared by every patched agent made from it.
+/// </summary>
+internal sealed class NativeAgent(AgentRecord record, ImpalaCnn model, PatchedPolicy? patched = null, object? gate = null)
 {
     public AgentRecord Record { get; } = record;
     public ImpalaCnn Model { get; } = model;
-    public object Gate { get; } = new();
+    public PatchedPolicy? Patched { get; } = patched;
+    public IPolicy Policy => (IPolicy?)Patched ?? Model;
+    public object Gate { get; } = gate ?? new object();
 }
 
 /// <summary>The agent part of the C ABI (docs/C-ABI.md): load, describe, forward, run with cache, free.</summary>
@@ -47,7 +54,7 @@ internal static unsafe class AgentExports
             if (json == null || length == null) throw new MisgenInputException("json and length pointers must not be NULL");
             *json = null;
             var agent = Handles.Get<NativeAgent>(handle, "agent");
-            *json = Utf8.Allocate(Json.Write(writer => Json.WriteAgent(writer, agent.Record, agent.Model)), out long bytes);
+            *json = Utf8.Allocate(Json.Write(writer => Json.WriteAgent(writer, agent.Record, agent.Model, agent.Patched?.Patches)), out long bytes);
             *length = bytes;
             return Status.Ok;
         }
@@ -65,8 +72,8 @@ internal static unsafe class AgentExports
             if (logits == null || values == null) throw new MisgenInputException("logits and values must not be NULL");
             lock (agent.Gate)
             {
-                agent.Model.Forward(new ReadOnlySpan<byte>(observations, (int)observationBytes), batch,
-                                    new Span<float>(logits, batch * config.Actions), new Span<float>(values, batch));
+                agent.Policy.Forward(new ReadOnlySpan<byte>(observations, (int)observationBytes), batch,
+                                     new Span<float>(logits, batch * config.Actions), new Span<float>(values, batch));
             }
             return Status.Ok;
         }
@@ -97,13 +104,80 @@ internal static unsafe class AgentExports
                 if (outputs[i] == null || outputLengths[i] != needed)
                     throw new MisgenInputException($"the buffer for '{names[i]}' holds {outputLengths[i]} floats; {batch} x {c} x {h} x {w} need {needed}");
             }
-            HookedOutput result;
+            var obs = new ReadOnlySpan<byte>(observations, (int)observationBytes);
+            IReadOnlyDictionary<string, Tensor> cache;
             lock (agent.Gate)
-                result = agent.Model.RunWithCache(new ReadOnlySpan<byte>(observations, (int)observationBytes), batch, names);
+            {
+                if (agent.Patched is { } patched)
+                {
+                    // Patched: the fast pass with the patches, activations recorded after them (as the CLI's dumps).
+                    cache = ActivationCapture.Run(agent.Model, obs, batch, names, patched.Edits);
+                    var l = new float[batch * config.Actions];
+                    var v = new float[batch];
+                    patched.Forward(obs, batch, l, v);
+                    if (logits != null) l.CopyTo(new Span<float>(logits, l.Length));
+                    if (values != null) v.CopyTo(new Span<float>(values, batch));
+                }
+                else
+                {
+                    var result = agent.Model.RunWithCache(obs, batch, names);
+                    cache = result.Cache;
+                    if (logits != null) result.Logits.Data.AsSpan(0, batch * config.Actions).CopyTo(new Span<float>(logits, batch * config.Actions));
+                    if (values != null) result.Values.AsSpan(0, batch).CopyTo(new Span<float>(values, batch));
+                }
+            }
             for (int i = 0; i < layerCount; i++)
-                result.Cache[names[i]].Data.AsSpan().CopyTo(new Span<float>(outputs[i], (int)outputLengths[i]));
-            if (logits != null) result.Logits.Data.AsSpan(0, batch * config.Actions).CopyTo(new Span<float>(logits, batch * config.Actions));
-            if (values != null) result.Values.AsSpan(0, batch).CopyTo(new Span<float>(values, batch));
+                cache[names[i]].Data.AsSpan().CopyTo(new Span<float>(outputs[i], (int)outputLengths[i]));
+            return Status.Ok;
+        }
+        catch (Exception error) { return Status.Fail(error); }
+    }
+
+    /// <summary>
+    /// A new agent handle running <paramref name="agent"/>'s network with activation patches (docs/INTERP.md's
+    /// text forms, one per line), bound for levels of <paramref name="spec"/> (mean ablation and #SEED levels use it).
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "misgen_agent_patch")]
+    public static int Patch(long handle, byte* spec, byte* patches, long* patched)
+    {
+        try
+        {
+            if (patched == null) throw new MisgenInputException("the handle pointer is NULL");
+            *patched = 0;
+            var agent = Handles.Get<NativeAgent>(handle, "agent");
+            var envSpec = EnvSpec.Parse(Utf8.Read(spec, "spec"));
+            var list = Utf8.Read(patches, "patches").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                           .Select(PatchSpec.Parse).ToList();
+            if (list.Count == 0) throw new MisgenInputException($"no patches given; kinds: {string.Join(", ", PatchSpec.Kinds)} (docs/INTERP.md)");
+            if (agent.Patched is { } already) list = [.. already.Patches, .. list];
+            PatchedPolicy policy;
+            lock (agent.Gate) policy = PatchedPolicy.Bind(agent.Model, envSpec, list);
+            *patched = Handles.Add(new NativeAgent(agent.Record, agent.Model, policy, agent.Gate));
+            return Status.Ok;
+        }
+        catch (Exception error) { return Status.Fail(error); }
+    }
+
+    /// <summary>
+    /// The agent's vector field on one level (as <c>misgen field</c>): the agent on every open cell, each cell's
+    /// action-group probabilities, as JSON (grid size, group names, cells, probabilities cell by cell).
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "misgen_agent_vector_field")]
+    public static int Field(long handle, byte* spec, int levelSeed, byte** json, long* length)
+    {
+        try
+        {
+            if (json == null || length == null) throw new MisgenInputException("json and length pointers must not be NULL");
+            *json = null;
+            *length = 0;
+            var agent = Handles.Get<NativeAgent>(handle, "agent");
+            if (levelSeed < 0) throw new MisgenInputException($"level seed {levelSeed} is invalid; valid: 0..{int.MaxValue}");
+            var level = new LevelSource(EnvSpec.Parse(Utf8.Read(spec, "spec")), levelSeed);
+            var game = level.CreateGrid();
+            VectorField field;
+            lock (agent.Gate) field = VectorField.Compute(agent.Policy, game);
+            *json = Utf8.Allocate(Json.Write(writer => Json.WriteField(writer, level.ToString(), field)), out long bytes);
+            *length = bytes;
             return Status.Ok;
         }
         catch (Exception error) { return Status.Fail(error); }

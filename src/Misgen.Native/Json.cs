@@ -87,7 +87,7 @@ internal static class Json
         writer.WriteEndObject();
     }
 
-    public static void WriteAgent(Utf8JsonWriter writer, AgentRecord record, ImpalaCnn model)
+    public static void WriteAgent(Utf8JsonWriter writer, AgentRecord record, ImpalaCnn model, IReadOnlyList<Interp.PatchSpec>? patches)
     {
         writer.WriteStartObject();
         writer.WriteString("name", record.Name);
@@ -107,6 +107,7 @@ internal static class Json
         writer.WriteNumberValue(config.Width2);
         writer.WriteNumberValue(config.Width3);
         writer.WriteEndArray();
+        Strings(writer, "patches", (patches ?? []).Select(p => p.Text));
         writer.WriteStartObject("hook_points");
         foreach (string point in ImpalaCnn.HookPoints)
         {
@@ -118,6 +119,29 @@ internal static class Json
             writer.WriteEndArray();
         }
         writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    public static void WriteField(Utf8JsonWriter writer, string level, Interp.VectorField field)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("spec", field.Spec.ToString());
+        writer.WriteString("level", level);
+        writer.WriteNumber("grid_width", field.GridWidth);
+        writer.WriteNumber("grid_height", field.GridHeight);
+        Strings(writer, "groups", field.GroupNames);
+        writer.WriteStartArray("cells");
+        foreach (var (x, y) in field.Cells)
+        {
+            writer.WriteStartArray();
+            writer.WriteNumberValue(x);
+            writer.WriteNumberValue(y);
+            writer.WriteEndArray();
+        }
+        writer.WriteEndArray();
+        writer.WriteStartArray("probabilities");
+        foreach (float p in field.Probabilities) writer.WriteNumberValue(p);
+        writer.WriteEndArray();
         writer.WriteEndObject();
     }
 

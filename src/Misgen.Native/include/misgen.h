@@ -84,6 +84,12 @@ int32_t misgen_agent_run_with_cache(int64_t agent, const uint8_t *observations, 
                                     float *const *outputs, const int64_t *output_lengths, float *logits,
                                     float *values);
 
+/* A new agent: this agent's network with activation patches (docs/INTERP.md's text forms, one per line),
+   bound for levels of spec; a patched agent's patches are kept and the new ones added. Free it like any agent. */
+int32_t misgen_agent_patch(int64_t agent, const char *spec, const char *patches, int64_t *patched);
+/* The vector field on one level (as `misgen field`), as JSON: grid size, groups, cells, probabilities. */
+int32_t misgen_agent_vector_field(int64_t agent, const char *spec, int32_t level_seed, char **json, int64_t *length);
+
 /* results.db as CSV text, the tables `misgen export` writes: table is "metrics" or "episodes". */
 int32_t misgen_results_csv(const char *database, const char *table, char **text, int64_t *length);
 

@@ -147,6 +147,60 @@ public sealed class PythonPackageTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void Vector_fields_and_patches_from_Python_equal_misgen_field_and_the_CSharp_patched_network()
+    {
+        var model = ImpalaCnnTests.RandomModel(new ImpalaConfig(), 13);
+        string agentDir = folder["agent"];
+        Directory.CreateDirectory(agentDir);
+        Safetensors.Save(Path.Combine(agentDir, "model.safetensors"), model);
+        const string patch = "zero:embedder.block2.res1.resadd:0-15";
+        const int level = 3, batch = 2;
+        using var env = new VecEnv(EnvSpec.Parse(Duel), batch, LevelSampler.Queue([4, 5]));
+        env.Reset();
+        byte[] obs = env.Observations.ToArray();
+        File.WriteAllBytes(folder["obs.bin"], obs);
+        var (code, text) = Python([Path.Combine("tests", "field_outputs.py"), agentDir, Duel, $"{level}", patch, folder["obs.bin"], $"{batch}"]);
+        Assert.True(code == 0, text);
+        using var result = JsonDocument.Parse(text);
+        var root = result.RootElement;
+        Assert.Equal([Misgen.Interp.PatchSpec.Parse(patch).Text], root.GetProperty("patches").EnumerateArray().Select(e => e.GetString()));
+
+        foreach (var (name, patchArgs) in new[] { ("plain", Array.Empty<string>()), ("patched", new[] { "--patch", patch }) })
+        {
+            string printed = ConsoleCapture.Run(() => Assert.Equal(0, VerbRunner.Run(
+                ["field", agentDir, Duel, "--level", $"{level}", "--json", "--out", folder[$"{name}.png"], .. patchArgs])));
+            using var cli = JsonDocument.Parse(printed.Split('\n').First(l => l.StartsWith("{\"spec\"", StringComparison.Ordinal)));
+            var cells = cli.RootElement.GetProperty("cells").EnumerateArray().ToArray();
+            var python = root.GetProperty(name).EnumerateArray().ToArray();
+            var pythonCells = root.GetProperty("cells").EnumerateArray().ToArray();
+            Assert.Equal(cells.Length, python.Length);
+            Assert.True(cells.Length >= 10, $"{cells.Length} open cells");
+            Assert.Equal(cli.RootElement.GetProperty("groups").EnumerateArray().Select(e => e.GetString()), root.GetProperty("groups").EnumerateArray().Select(e => e.GetString()));
+            for (int i = 0; i < cells.Length; i++)
+            {
+                Assert.Equal(cells[i].GetProperty("x").GetInt32(), pythonCells[i][0].GetInt32());
+                Assert.Equal(cells[i].GetProperty("y").GetInt32(), pythonCells[i][1].GetInt32());
+                var expected = cells[i].GetProperty("p").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+                var actual = python[i].EnumerateArray().Select(e => e.GetDouble()).ToArray();
+                for (int g = 0; g < expected.Length; g++) Assert.Equal(expected[g], actual[g], 1.5e-6); // the CLI rounds to 6 places
+            }
+        }
+        Assert.NotEqual(root.GetProperty("plain").GetRawText(), root.GetProperty("patched").GetRawText());
+
+        var patched = Misgen.Interp.PatchedPolicy.Bind(model, EnvSpec.Parse(Duel), [Misgen.Interp.PatchSpec.Parse(patch)]);
+        var logits = new float[batch * 15];
+        var values = new float[batch];
+        patched.Forward(obs, batch, logits, values);
+        Assert.Equal(logits, root.GetProperty("logits").EnumerateArray().SelectMany(r => r.EnumerateArray()).Select(e => e.GetSingle()));
+        Assert.Equal(values, root.GetProperty("values").EnumerateArray().Select(e => e.GetSingle()));
+        var plainLogits = new float[batch * 15];
+        model.Forward(obs, batch, plainLogits, values);
+        Assert.NotEqual(plainLogits, logits);
+        // Channels 0..15 of the patched layer read zero in the patched cache.
+        Assert.All(root.GetProperty("cache").EnumerateArray(), e => Assert.Equal(0f, e.GetSingle()));
+    }
+
+    [Fact]
     public void The_PyTorch_PPO_example_trains_a_few_updates_on_make_vec()
     {
         DebianPython.Require("torch");
