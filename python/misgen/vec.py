@@ -68,6 +68,7 @@ class VecEnv:
         self.num_envs = info["num_envs"]
         self.timeout = info["timeout"]
         self.outcomes = {o["code"]: o["name"] for o in info["outcomes"]}
+        self._outcome_names = np.array([self.outcomes.get(code, "") for code in range(256)], dtype=object)
         self.success_outcomes = [o["code"] for o in info["outcomes"] if o["success"]]
         self.facts = list(info["facts"])
         self.action_groups = {name: list(ids) for name, ids in info["action_groups"].items()}
@@ -101,6 +102,8 @@ class VecEnv:
         self._truncated = self._native.lend(truncated.value, (n,), np.bool_)
         # Addresses taken once: step passes them as plain integers.
         self._pointers = (self._actions.ctypes.data, self._episodes.ctypes.data)
+        self._outcome = self._episodes["outcome"]  # a view: which envs ended an episode this step
+        self._step = self._lib.misgen_vecenv_step
 
     def _create(self, num_envs, seed):
         handle = ctypes.c_int64()
@@ -132,8 +135,11 @@ class VecEnv:
 
     def step(self, actions):
         """One step of every env: actions are one int per env, 0..single_action_space.n-1."""
-        self._check_open()
-        actions = np.asarray(actions)
+        # The hot path of every training loop: checks inline, no helper calls when nothing is wrong.
+        if self.closed:
+            self._check_open()
+        if type(actions) is not np.ndarray:
+            actions = np.asarray(actions)
         if actions.shape != self._actions.shape:
             raise _native.MisgenInputError(
                 f"actions have shape {actions.shape}; this env takes one action per env: shape ({self.num_envs},)", 1)
@@ -141,27 +147,26 @@ class VecEnv:
             raise _native.MisgenInputError(f"actions are {actions.dtype}; they must be integers", 1)
         np.copyto(self._actions, actions, casting="unsafe")
         a, e = self._pointers
-        _native.check(self._lib.misgen_vecenv_step(self._handle, a, self.num_envs, None, 0, None, None, None, e))
-        infos = self._infos()
+        status = self._step(self._handle, a, self.num_envs, None, 0, None, None, None, e)
+        if status:
+            _native.check(status)
+        infos = self._infos() if self._outcome.any() else {}
         if self.copy:
             return self._obs.copy(), self._rewards.copy(), self._terminated.copy(), self._truncated.copy(), infos
         return self._obs, self._rewards, self._terminated, self._truncated, infos
 
     def _infos(self):
-        outcome = self._episodes["outcome"]
+        episodes, outcome = self._episodes, self._outcome
         done = outcome != 0
-        if not done.any():
-            return {}
-        episodes = self._episodes
-        names = np.array([self.outcomes.get(int(c), "") for c in outcome], dtype=object)
         infos = {
-            "outcome": outcome.copy(), "outcome_name": names, "level_seed": episodes["level_seed"].copy(),
+            "outcome": outcome.copy(), "outcome_name": self._outcome_names[outcome],
+            "level_seed": episodes["level_seed"].copy(),
             "episode": {"r": episodes["episode_return"].copy(), "l": episodes["steps"].copy()},
         }
         for i, fact in enumerate(self.facts):
             infos[fact] = episodes["facts"][:, i].copy()
         for key in list(infos):
-            infos["_" + key] = done.copy()
+            infos["_" + key] = done  # one mask array shared by every key
         return infos
 
     def observe(self):
