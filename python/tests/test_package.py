@@ -57,6 +57,20 @@ class Envs(unittest.TestCase):
             self.assertEqual(infos["outcome_name"][0], "timeout")
             self.assertEqual(list(infos["episode"]["l"]), [3, 3])
 
+    def test_a_games_facts_come_with_its_episodes(self):
+        with misgen.make_vec("room;timeout=5", num_envs=4, num_levels=20) as env:
+            self.assertEqual(env.facts, ["start_distance"])
+            env.reset()
+            seen = 0
+            for _ in range(12):
+                _, _, _, _, infos = env.step([4, 4, 4, 4])
+                if infos:
+                    ended = infos["_start_distance"]
+                    distances = infos["start_distance"][ended]
+                    self.assertTrue((distances >= 1).all() and (distances == np.round(distances)).all(), distances)
+                    seen += int(ended.sum())
+            self.assertEqual(seen, 8)
+
     def test_a_seed_fixes_the_level_order_and_reset_seed_restarts_it(self):
         def frames(env, seed=None):
             obs, _ = env.reset(seed=seed)

@@ -179,13 +179,28 @@ public sealed unsafe class NativeAbiTests(ITestOutputHelper output) : IDisposabl
             managed.Reset();
             var obs = new byte[managed.Observations.Length];
             var actions = new int[2];
+            var episodes = new byte[2 * EpisodeBytes];
+            int facts = 0;
             fixed (byte* o = obs) Check(Lib.VecEnvReset(handle, o, obs.Length));
-            for (int t = 0; t < 30; t++)
+            for (int t = 0; t < 200; t++)
             {
-                StepWith(handle, actions, obs, t % game.Actions.Count);
+                Array.Fill(actions, (t * 7 + t / 5) % game.Actions.Count);
+                fixed (int* a = actions)
+                fixed (byte* o = obs, e = episodes)
+                    Check(Lib.VecEnvStep(handle, a, 2, o, obs.Length, null, null, null, e));
                 managed.Step(actions);
+                for (int i = 0; i < 2; i++)
+                {
+                    var info = managed.Infos[i];
+                    Assert.Equal(info.Outcome, BitConverter.ToInt32(episodes, i * EpisodeBytes));
+                    ReadOnlySpan<float> expected = info.Facts;
+                    for (int f = 0; f < MaxFacts; f++)
+                        Assert.Equal(expected[f], BitConverter.ToSingle(episodes, i * EpisodeBytes + 16 + 4 * f));
+                    if (info.IsEpisode) facts += game.Facts.Count;
+                }
             }
             Assert.True(managed.Observations.SequenceEqual(obs), game.Name);
+            if (game.Facts.Count > 0) Assert.True(facts > 0, $"no {game.Name} episode ended: its facts were never compared");
             Check(Lib.VecEnvDescribe(handle, &json, &length));
             using var described = JsonDocument.Parse(Lib.TakeString(json, length));
             Assert.Equal(spec.ToString(), described.RootElement.GetProperty("spec").GetString());
