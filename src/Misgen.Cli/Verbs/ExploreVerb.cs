@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Misgen.Explore;
+
+namespace Misgen.Cli.Verbs;
+
+internal static class ExploreVerb
+{
+    public static Command Create()
+    {
+        var inputs = new Argument<string[]>("inputs")
+        {
+            Description = "Agent directories or folders of agents (e.g. runs/demo/agents), or one results.db (study mode: its scatter plots, a click loads an agent)",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var host = new Option<string>("--host") { Description = "Address to listen on; anything but loopback lets other machines use the explorer (a warning is printed)", DefaultValueFactory = _ => "127.0.0.1" };
+        var port = new Option<int>("--port") { Description = "Port to listen on (0: any free port)", DefaultValueFactory = _ => 8050 };
+        var threads = new Option<int?>("--threads") { Description = "Threads for the network (default: all cores)" };
+        var command = new Command("explore",
+            "Interactive agent explorer in the browser: starts a local web server and prints its address (it opens nothing by itself). " +
+            "The page edits a level (walls, the agent, the goals) and redraws the agent's vector field, and shows the action-group probabilities and value " +
+            "at the mouse and a layer's channels. " +
+            "Serves only the agents it was started with. Ctrl+C stops it. docs/EXPLORE.md")
+        {
+            inputs, host, port, threads,
+        };
+        command.SetAction(parse =>
+        {
+            InterpInputs.ConfigureThreads(parse.GetValue(threads));
+            var agents = ExploreAgents.FromInputs(parse.GetValue(inputs) ?? []);
+            string hostName = parse.GetValue(host)!.Trim();
+            using var interruption = new Interruption("stopping the explorer");
+            var server = ExploreServer.StartAsync(new Explorer(agents), hostName, parse.GetValue(port), Console.Error).GetAwaiter().GetResult();
+            try
+            {
+                if (!ExploreServer.IsLoopback(hostName))
+                    Console.Error.WriteLine($"misgen: warning: --host {hostName} is not loopback: anyone who can reach this machine can use the explorer and run its agents");
+                Console.WriteLine($"misgen explore: {agents.Entries.Count} agent(s){(agents.ResultsDb is null ? "" : " from " + agents.ResultsDb)}; open {server.Address} (Ctrl+C stops)");
+                server.WaitAsync(interruption.Token).GetAwaiter().GetResult();
+            }
+            finally
+            {
+                server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+            return Cli.Done;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,365 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Misgen.Envs;
+using Misgen.Interp;
+using Misgen.Media;
+using Misgen.Nn;
+
+namespace Misgen.Explore;
+
+/// <summary>
+/// What the explorer's endpoints compute, as plain objects the server turns into JSON. Every number comes from the
+/// library (Misgen.Interp: vector fields, patches, activations, attribution; Misgen.Media: the views); this class
+/// reads and checks the request and shapes the answer. Requests carry everything they need (agent name, spec, level,
+/// patches), so tabs share nothing but the loaded networks.
+/// </summary>
+public sealed partial class Explorer(ExploreAgents agents)
+{
+    /// <summary>Largest grid side a request may send (the games check their own sizes after this).</summary>
+    public const int MaxGridSide = 64;
+
+    /// <summary>Patches per request.</summary>
+    public const int MaxPatches = 16;
+
+    public ExploreAgents Agents { get; } = agents;
+
+    /// <summary>What the page needs first: the agents, the games and their examples, the layers.</summary>
+    public object Info() => new
+    {
+        agents = Agents.Entries.Select(e => new { name = e.Name, trainSpec = e.TrainSpec }),
+        unavailable = Agents.Unavailable,
+        study = Agents.ResultsDb is not null,
+        games = GameCatalogue.All.Select(g => new
+        {
+            name = g.Name,
+            examples = g.Examples,
+            legend = g.Legend.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value),
+        }),
+        layers = ImpalaCnn.HookPoints,
+        patchLayer = "embedder.block2.res1.resadd",
+    };
+
+    /// <summary>A level: its grid and legend, the agent view (with and without the agent), the human view, where each cell is drawn.</summary>
+    public object Level(RequestBody body)
+    {
+        var agent = body.Has("agent") ? Agents.Get(body.String("agent", 200)) : null;
+        var spec = SpecOf(body, agent);
+        var level = LevelOf(body, spec);
+        var game = level.CreateGrid();
+        int size = agent?.Model.Config.InputSize ?? spec.Game.DefaultObservationSize;
+        var description = game.Describe();
+        var (agentRgb, aw, ah) = GameViews.Render(game, GameView.Agent, size, 1);
+        var (humanRgb, hw, hh) = GameViews.Render(game, GameView.Human);
+        var areas = new double[game.GridWidth * game.GridHeight][];
+        for (int y = 0; y < game.GridHeight; y++)
+            for (int x = 0; x < game.GridWidth; x++)
+            {
+                var a = game.CellArea(x, y);
+                areas[y * game.GridWidth + x] = [a.Left, a.Top, a.Width, a.Height];
+            }
+        return new
+        {
+            spec = spec.ToString(),
+            seed = level.Grid is null ? level.Seed : (int?)null,
+            editable = IsEditable(spec, description.Grid),
+            width = game.GridWidth,
+            height = game.GridHeight,
+            grid = description.Grid,
+            legend = description.Legend.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value),
+            agent = new { x = game.AgentX, y = game.AgentY },
+            start = new { x = game.StartCell.X, y = game.StartCell.Y },
+            goals = game.Goals.Select(g => new { name = g.Name, x = g.X, y = g.Y }),
+            walls = Walls(game),
+            areas,
+            size,
+            agentView = Png64(agentRgb, aw, ah),
+            levelView = Png64(FieldPicture.LevelPicture(game, size), size, size),
+            humanView = Png64(humanRgb, hw, hh),
+        };
+    }
+
+    /// <summary>The vector field (every open cell's action-group probabilities); with patches also the unpatched one ("before").</summary>
+    public object Field(RequestBody body)
+    {
+        var (agent, spec, level) = Read(body);
+        var game = level.CreateGrid();
+        var clock = Stopwatch.StartNew();
+        lock (agent.Gate)
+        {
+            var (policy, patches) = PolicyOf(agent, spec, level, body);
+            var after = VectorField.Compute(policy, game);
+            var before = patches.Count > 0 ? VectorField.Compute(agent.Model, game) : null;
+            return new
+            {
+                groups = after.GroupNames,
+                cells = after.Cells.Select(c => new[] { c.X, c.Y }),
+                probabilities = Round(after.Probabilities),
+                before = before is null ? null : Round(before.Probabilities),
+                patches,
+                milliseconds = clock.Elapsed.TotalMilliseconds,
+            };
+        }
+    }
+
+    /// <summary>The action-group probabilities and the value with the agent on one cell (default: where the level puts it).</summary>
+    public object Policy(RequestBody body)
+    {
+        var (agent, spec, level) = Read(body);
+        var game = level.CreateGrid();
+        PlaceAt(game, body);
+        var observation = Observations.Of(game, agent.Model.Config.InputSize);
+        lock (agent.Gate)
+        {
+            var (policy, patches) = PolicyOf(agent, spec, level, body);
+            var groups = spec.Game.Actions.Groups;
+            var (p, v) = Evaluate(policy, observation, groups);
+            var before = patches.Count > 0 ? Evaluate(agent.Model, observation, groups) : ((float[], float)?)null;
+            return new
+            {
+                at = new { x = game.AgentX, y = game.AgentY },
+                groups = groups.Select(g => g.Name),
+                probabilities = Round(p),
+                value = v,
+                before = before is { } b ? new { probabilities = Round(b.Item1), value = b.Item2 } : null,
+                patches,
+            };
+        }
+    }
+
+    /// <summary>One layer's activations (C x H x W, the channels as maps) with the agent on one cell.</summary>
+    public object Channels(RequestBody body)
+    {
+        var (agent, spec, level) = Read(body);
+        string layer = LayerOf(body.String("layer", 100, "embedder.block2.res1.resadd"), "layer");
+        var game = level.CreateGrid();
+        PlaceAt(game, body);
+        var observation = Observations.Of(game, agent.Model.Config.InputSize);
+        CheckObservation(agent, observation, spec);
+        lock (agent.Gate)
+        {
+            var (_, patches) = PolicyOf(agent, spec, level, body, out var edits);
+            var tensor = ActivationCapture.Run(agent.Model, observation, 1, [layer], edits)[layer];
+            var (c, h, w) = agent.Model.HookShape(layer);
+            return new
+            {
+                layer,
+                at = new { x = game.AgentX, y = game.AgentY },
+                channels = c,
+                height = h,
+                width = w,
+                values = Round(tensor.Data),
+                labels = Labels(agent, spec, layer),
+                patches,
+            };
+        }
+    }
+
+    // ---- reading requests ----
+
+    private (LoadedAgent Agent, EnvSpec Spec, LevelSource Level) Read(RequestBody body)
+    {
+        var agent = Agents.Get(body.String("agent", 200));
+        var spec = SpecOf(body, agent);
+        return (agent, spec, LevelOf(body, spec));
+    }
+
+    private static EnvSpec SpecOf(RequestBody body, LoadedAgent? agent) =>
+        EnvSpec.Parse(body.String("spec", 300, agent?.Agent.Record.TrainSpec ?? GameCatalogue.All[0].Examples[0]));
+
+    /// <summary>"level": {"seed": N} or {"grid": [rows, top first]}; no level is seed 0.</summary>
+    private static LevelSource LevelOf(RequestBody body, EnvSpec spec) => LevelFrom(body.Object("level"), spec);
+
+    private static LevelSource LevelFrom(RequestBody? level, EnvSpec spec)
+    {
+        if (level is not { } l) return new LevelSource(spec, 0);
+        if (l.Has("grid"))
+        {
+            var rows = l.Strings("grid", MaxGridSide, MaxGridSide);
+            var source = new LevelSource(spec, -1, rows);
+            source.Create(); // the game checks the grid here, so a bad one is a 400 before any work
+            return source;
+        }
+        return new LevelSource(spec, l.Int("seed", 0, int.MaxValue, 0));
+    }
+
+    private static void PlaceAt(IGridAgentGame game, RequestBody body)
+    {
+        if (body.Object("at") is not { } at) return;
+        int x = at.Int("x", 0, game.GridWidth - 1), y = at.Int("y", 0, game.GridHeight - 1);
+        game.PlaceAgent(x, y);
+    }
+
+    private static string LayerOf(string text, string field)
+    {
+        string name = text.Trim();
+        if (name.EndsWith("_out", StringComparison.Ordinal)) name = name[..^4];
+        if (!ImpalaCnn.HookPoints.Contains(name)) throw MisgenInputException.Unknown($"layer in '{field}'", ExploreAgents.Short(text), ImpalaCnn.HookPoints);
+        return name;
+    }
+
+    [GeneratedRegex(@"^\s*(all|\d{1,4}(\s*-\s*\d{1,4})?(\s*,\s*\d{1,4}(\s*-\s*\d{1,4})?)*)\s*$")]
+    private static partial Regex ChannelListPattern();
+
+    /// <summary>The policy with the request's patches (the agent itself when none) and the patches' text forms.</summary>
+    private (IPolicy Policy, IReadOnlyList<string> Texts) PolicyOf(LoadedAgent agent, EnvSpec spec, LevelSource level, RequestBody body) =>
+        PolicyOf(agent, spec, level, body, out _);
+
+    private (IPolicy Policy, IReadOnlyList<string> Texts) PolicyOf(LoadedAgent agent, EnvSpec spec, LevelSource level, RequestBody body,
+                                                                  out IReadOnlyList<ActivationEdit> edits)
+    {
+        var list = new List<ActivationEdit>();
+        var texts = new List<string>();
+        var context = new PatchContext(agent.Model, spec);
+        foreach (var patch in body.Objects("patches", MaxPatches))
+        {
+            string kind = patch.String("kind", 20);
+            string layer = LayerOf(patch.String("layer", 100), "patches");
+            switch (kind)
+            {
+                case "zero":
+                case "scale":
+                {
+                    string channels = patch.String("channels", 200);
+                    if (!ChannelListPattern().IsMatch(channels))
+                        throw new MisgenInputException($"channels '{ExploreAgents.Short(channels)}' are invalid; write numbers and ranges such as 7,8,40-44, or all");
+                    string text = kind == "zero" ? $"zero:{layer}:{channels.Replace(" ", "")}"
+                        : $"scale:{layer}:{channels.Replace(" ", "")}:{F(patch.Number("factor", -100, 100))}";
+                    var parsed = PatchSpec.Parse(text);
+                    list.Add(parsed.Bind(context));
+                    texts.Add(parsed.Text);
+                    break;
+                }
+                case "set":
+                {
+                    var parsed = PatchSpec.Parse(string.Create(CultureInfo.InvariantCulture,
+                        $"set:{layer}:{patch.Int("channel", 0, 4095)}:{patch.Int("row", 0, 4095)},{patch.Int("col", 0, 4095)}:{F(patch.Number("value", -1000, 1000))}"));
+                    list.Add(parsed.Bind(context));
+                    texts.Add(parsed.Text);
+                    break;
+                }
+                case "add":
+                {
+                    double coefficient = patch.Number("coefficient", -100, 100);
+                    var a = patch.Has("a") ? LevelFrom(patch.Object("a"), spec) : level;
+                    var b = LevelFrom(patch.Object("b") ?? throw new MisgenInputException("an add patch needs level 'b' (the level whose activations are subtracted)"), spec);
+                    list.Add(new AddActivation(layer, LevelPairVector(agent, spec, layer, a, b), (float)coefficient));
+                    texts.Add($"add:{layer}:{F(coefficient)}:{Describe(a)},{Describe(b)}");
+                    break;
+                }
+                default:
+                    throw MisgenInputException.Unknown("patch kind", ExploreAgents.Short(kind), ["zero", "scale", "set", "add"]);
+            }
+        }
+        edits = list;
+        return (list.Count == 0 ? agent.Model : new PatchedPolicy(agent.Model, list), texts);
+    }
+
+    /// <summary>act(A) - act(B) at the layer for the two levels' first frames (the cheese vector's recipe, docs/INTERP.md).</summary>
+    private static float[] LevelPairVector(LoadedAgent agent, EnvSpec spec, string layer, LevelSource a, LevelSource b)
+    {
+        int size = agent.Model.Config.InputSize, bytes = agent.Model.InputFloats;
+        var observations = new byte[2 * bytes];
+        var first = a.Observation(size);
+        var second = b.Observation(size);
+        if (first.Length != bytes || second.Length != bytes)
+            throw new MisgenInputException($"'{spec}' renders {first.Length} bytes per observation; the agent sees {size}x{size}x{agent.Model.Config.Channels}");
+        first.CopyTo(observations, 0);
+        second.CopyTo(observations, bytes);
+        var tensor = ActivationCapture.Run(agent.Model, observations, 2, [layer])[layer];
+        int per = tensor.Count / 2;
+        var vector = new float[per];
+        for (int i = 0; i < per; i++) vector[i] = tensor.Data[i] - tensor.Data[per + i];
+        return vector;
+    }
+
+    private static string Describe(LevelSource level) => level.Grid is null ? $"#{level.Seed}" : "#edited";
+
+    private static void CheckObservation(LoadedAgent agent, byte[] observation, EnvSpec spec)
+    {
+        if (observation.Length != agent.Model.InputFloats)
+            throw new MisgenInputException($"'{spec}' renders {observation.Length} bytes per observation; agent '{agent.Name}' sees " +
+                                           $"{agent.Model.Config.InputSize}x{agent.Model.Config.InputSize}x{agent.Model.Config.Channels}");
+    }
+
+    // ---- computing ----
+
+    private static (float[] Probabilities, float Value) Evaluate(IPolicy policy, byte[] observation, IReadOnlyList<(string Name, int[] Actions)> groups)
+    {
+        int expected = policy.Config.InputSize * policy.Config.InputSize * policy.Config.Channels;
+        if (observation.Length != expected)
+            throw new MisgenInputException($"the level renders {observation.Length} bytes per observation; the agent sees {policy.Config.InputSize}x{policy.Config.InputSize}x{policy.Config.Channels}");
+        var logits = new float[policy.Config.Actions];
+        var value = new float[1];
+        if (policy.MaxBatch < 1) policy.MaxBatch = 1;
+        policy.Forward(observation, 1, logits, value);
+        return (GroupProbabilities.Of(logits, groups), value[0]);
+    }
+
+    private static bool IsEditable(EnvSpec spec, IReadOnlyList<string> grid)
+    {
+        try
+        {
+            spec.Game.FromGrid(spec, grid);
+            return true;
+        }
+        catch (MisgenInputException)
+        {
+            return false;
+        }
+    }
+
+    private static int[][] Walls(IGridAgentGame game)
+    {
+        var walls = new List<int[]>();
+        for (int y = 0; y < game.GridHeight; y++)
+            for (int x = 0; x < game.GridWidth; x++)
+                if (game.IsWall(x, y)) walls.Add([x, y]);
+        return walls.ToArray();
+    }
+
+    // Channel-search results by (agent, spec, layer), computed when the page asks (/api/labels).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string, string), IReadOnlyList<RankedChannel>> labels = new();
+
+    /// <summary>The channel search's direction labels of the layer (channel -> direction), when they were computed.</summary>
+    private Dictionary<string, string>? Labels(LoadedAgent agent, EnvSpec spec, string layer) =>
+        labels.TryGetValue((agent.Name, spec.ToString(), layer), out var ranked)
+            ? ranked.Where(r => r.Direction is not null).ToDictionary(r => r.Channel.ToString(CultureInfo.InvariantCulture), r => r.Direction!)
+            : null;
+
+    /// <summary>
+    /// Runs the channel search (docs/INTERP.md, johny-b's pairs of levels one wall apart) on the layer and keeps its
+    /// direction labels for <see cref="Channels"/>; "pairs" level pairs (default 40: seconds, not minutes).
+    /// </summary>
+    public object SearchLabels(RequestBody body)
+    {
+        var agent = Agents.Get(body.String("agent", 200));
+        var spec = SpecOf(body, agent);
+        string layer = LayerOf(body.String("layer", 100, "embedder.relu3"), "layer");
+        int pairs = body.Int("pairs", 4, 400, 40);
+        var (channels, _, _) = agent.Model.HookShape(layer);
+        ChannelSearchResult result;
+        lock (agent.Gate)
+            result = ChannelSearch.Run(agent.Model, spec, new ChannelSearchOptions(layer, pairs, Top: channels, AblateTop: 0));
+        labels[(agent.Name, spec.ToString(), layer)] = result.Channels;
+        return new
+        {
+            layer,
+            pairs = result.Pairs.Count,
+            labels = Labels(agent, spec, layer),
+            ranked = result.Channels.Take(16).Select(r => new { channel = r.Channel, score = r.MeanAbsDifference, direction = r.Direction }),
+        };
+    }
+
+    public static string Png64(byte[] rgb, int width, int height) => Convert.ToBase64String(Png.Encode(rgb, width, height));
+
+    private static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>Six significant decimals are plenty for drawing and keep the JSON small.</summary>
+    private static double[] Round(float[] values)
+    {
+        var r = new double[values.Length];
+        for (int i = 0; i < r.Length; i++) r[i] = Math.Round(values[i], 5);
+        return r;
+    }
+}

@@ -1,0 +1,101 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+using Misgen.Tests.Analysis;
+using Xunit.Abstractions;
+
+namespace Misgen.Tests.Explore;
+
+/// <summary>
+/// The explorer page in Debian's Chromium driven by Playwright (pointed at /usr/bin/chromium: browser downloads are
+/// impossible here). Fails, never skips, when Chromium is missing: .ci/setup-chromium.sh installs it.
+/// </summary>
+public sealed class ExploreBrowserTests(ExploreFixture fx, ITestOutputHelper output) : IClassFixture<ExploreFixture>
+{
+    internal static async Task<(IPlaywright, IBrowser)> Launch()
+    {
+        string exe = HeadlessChromium.Executable ?? throw new InvalidOperationException(
+            "Chromium is not installed: run .ci/setup-chromium.sh (apt-get install chromium)");
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = exe,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        });
+        return (playwright, browser);
+    }
+
+    /// <summary>The page, with every console error and page error collected.</summary>
+    internal static async Task<(IPage Page, List<string> Errors)> Open(IBrowser browser, Uri address, string query = "")
+    {
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var errors = new List<string>();
+        page.Console += (_, m) => { if (m.Type == "error") lock (errors) errors.Add(m.Text); };
+        page.PageError += (_, e) => { lock (errors) errors.Add(e); };
+        await page.GotoAsync(new Uri(address, query).ToString());
+        await page.WaitForSelectorAsync("body[data-ready='1']", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        return (page, errors);
+    }
+
+    internal static Task Idle(IPage page) =>
+        page.WaitForFunctionAsync("() => window.misgenBusy === 0", null, new PageWaitForFunctionOptions { Timeout = 60_000 });
+
+    /// <summary>Clicks the middle of cell (x, y) of the level canvas.</summary>
+    internal static async Task ClickCell(IPage page, int x, int y)
+    {
+        var box = (await page.Locator("#levelCanvas").BoundingBoxAsync())!;
+        var area = JsonSerializer.Deserialize<double[]>(await page.EvaluateAsync<string>($"JSON.stringify(state.level.areas[{y} * state.level.width + {x}])"))!;
+        await page.Mouse.ClickAsync((float)(box.X + (area[0] + area[2] / 2) * box.Width), (float)(box.Y + (area[1] + area[3] / 2) * box.Height));
+    }
+
+    /// <summary>An open cell of the page's level that is neither the agent's nor a goal's (x from the left, y from the bottom).</summary>
+    internal static async Task<(int X, int Y)> PlainOpenCell(IPage page, int skip = 0)
+    {
+        var grid = JsonSerializer.Deserialize<string[]>(await page.EvaluateAsync<string>("JSON.stringify(state.grid)"))!;
+        var cells = new List<(int, int)>();
+        for (int row = 0; row < grid.Length; row++)
+            for (int x = 0; x < grid[row].Length; x++)
+                if (grid[row][x] == '.') cells.Add((x, grid.Length - 1 - row));
+        return cells[skip % cells.Count];
+    }
+
+    [Fact]
+    public async Task Toggling_a_wall_redraws_a_different_field_without_console_errors()
+    {
+        var (playwright, browser) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var (page, errors) = await Open(browser, fx.Server.Address, "?seed=5");
+        string before = await page.EvaluateAsync<string>("JSON.stringify(state.field.probabilities)");
+        int cellsBefore = await page.EvaluateAsync<int>("state.field.cells.length");
+        var (x, y) = await PlainOpenCell(page);
+        await ClickCell(page, x, y);
+        await page.WaitForFunctionAsync("() => window.misgenLatencies.length >= 1", null, new PageWaitForFunctionOptions { Timeout = 60_000 });
+        await Idle(page);
+        Assert.Equal(cellsBefore - 1, await page.EvaluateAsync<int>("state.field.cells.length"));
+        Assert.NotEqual(before, await page.EvaluateAsync<string>("JSON.stringify(state.field.probabilities)"));
+        Assert.Equal('#', (await page.EvaluateAsync<string>($"state.grid[state.level.height - 1 - {y}]"))[x]);
+
+        // Hovering a cell shows the policy there.
+        var box = (await page.Locator("#levelCanvas").BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(box.X + 5, box.Y + box.Height - 5);
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('#policyBars .bar').length > 0", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+
+        // The Inside tab draws one small heatmap per channel of the layer.
+        await page.ClickAsync("button[data-tab='insideTab']");
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('#channelGrid canvas').length > 0", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+        int channels = fx.Model.HookShape("embedder.block2.res1.resadd").Channels;
+        Assert.Equal(channels, await page.Locator("#channelGrid canvas").CountAsync());
+        await page.ClickAsync("#channelGrid figure >> nth=1");
+        Assert.Contains("channel 1", await page.TextContentAsync("#bigTitle"));
+
+        string shot = Path.Combine(fx.Root, "explore.png");
+        await page.ClickAsync("button[data-tab='levelTab']");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
+        Assert.True(new FileInfo(shot).Length > 10_000);
+        if (Environment.GetEnvironmentVariable("MISGEN_EXPLORE_SCREENSHOT") is { Length: > 0 } keep) File.Copy(shot, keep, overwrite: true);
+        Assert.False(await page.IsVisibleAsync("#error"), await page.TextContentAsync("#error"));
+        Assert.Empty(errors);
+        output.WriteLine($"edit to redrawn field: {string.Join(", ", await page.EvaluateAsync<double[]>("window.misgenLatencies"))} ms");
+    }
+}
