@@ -87,6 +87,9 @@ public sealed class ExploreServer : IAsyncDisposable
         Post("/api/policy", Explorer.Policy, log);
         Post("/api/channels", Explorer.Channels, log);
         Post("/api/labels", Explorer.SearchLabels, log);
+        Post("/api/rollout", Explorer.Rollout, log);
+        Post("/api/attribution", Explorer.Attribute, log);
+        Post("/api/study", _ => Explorer.Study(), log);
         app.MapFallback((HttpContext context) =>
             Results.Json(new { error = $"no such page '{ExploreAgents.Short(context.Request.Path.Value ?? "")}'; the explorer serves / and /api/*" }, statusCode: 404));
     }

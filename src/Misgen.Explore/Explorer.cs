@@ -155,6 +155,123 @@ public sealed partial class Explorer(ExploreAgents agents)
         }
     }
 
+    /// <summary>
+    /// An episode from the level's start with the (patched) policy: each step's cell, action, group probabilities, value
+    /// and reward, optionally each frame (PNG); with patches also the unpatched agent's path ("before").
+    /// </summary>
+    public object Rollout(RequestBody body)
+    {
+        var (agent, spec, level) = Read(body);
+        bool frames = body.Bool("frames", true);
+        lock (agent.Gate)
+        {
+            var (policy, patches) = PolicyOf(agent, spec, level, body);
+            var trace = Trace(policy, spec, level, body);
+            var before = patches.Count > 0 ? Trace(agent.Model, spec, level, body) : null;
+            var groups = spec.Game.Actions.Groups;
+            return new
+            {
+                groups = groups.Select(g => g.Name),
+                steps = trace.Steps.Select(s => new
+                {
+                    x = s.X, y = s.Y, action = s.Action, group = GroupOf(groups, s.Action),
+                    probabilities = Round(s.GroupProbabilities), value = s.Value, reward = s.Reward,
+                }),
+                final = new { x = trace.FinalX, y = trace.FinalY },
+                outcome = OutcomeName(spec, trace.Outcome),
+                @return = trace.Return,
+                frames = frames ? trace.Steps.Select(s => Frame(spec, s.Observation, agent)).Append(Frame(spec, trace.FinalObservation, agent)).ToList() : null,
+                before = before is null ? null : new
+                {
+                    path = before.Steps.Select(s => new[] { s.X, s.Y }).Append([before.FinalX, before.FinalY]),
+                    outcome = OutcomeName(spec, before.Outcome),
+                    @return = before.Return,
+                },
+                patches,
+            };
+        }
+    }
+
+    /// <summary>
+    /// The attribution heatmap of one step of the rollout the request describes (replayed: same level, patches, mode and
+    /// seed give the same episode), over that step's frame. The attribution is the unpatched network's (Interp/Attribution).
+    /// </summary>
+    public object Attribute(RequestBody body)
+    {
+        var (agent, spec, level) = Read(body);
+        string method = body.String("method", 20, "gradient");
+        if (method is not ("gradient" or "integrated")) throw MisgenInputException.Unknown("attribution method", ExploreAgents.Short(method), ["gradient", "integrated"]);
+        var groups = spec.Game.Actions.Groups;
+        var target = AttributionTarget.Parse(body.String("target", 20, "value"), groups);
+        int igSteps = body.Int("igSteps", 1, 64, 16);
+        lock (agent.Gate)
+        {
+            var (policy, _) = PolicyOf(agent, spec, level, body);
+            var trace = Trace(policy, spec, level, body);
+            int step = body.Int("step", 0, trace.Steps.Count);
+            var observation = step < trace.Steps.Count ? trace.Steps[step].Observation : trace.FinalObservation;
+            var attribution = new Attribution(agent.Model);
+            var result = method == "gradient" ? attribution.Gradient(observation, target) : attribution.IntegratedGradients(observation, target, igSteps);
+            int size = agent.Model.Config.InputSize;
+            var rgb = spec.Game.ToRgb(observation, new ObservationShape(size, agent.Model.Config.Channels));
+            var overlay = Heatmap.Overlay(rgb, result.PixelSums(), size, size, size);
+            return new
+            {
+                step,
+                steps = trace.Steps.Count,
+                target = target.Name,
+                method,
+                output = result.Output,
+                total = result.Total,
+                overlay = Png64(overlay, size, size),
+            };
+        }
+    }
+
+    /// <summary>Study mode: the report's per-setting scatter plots (one dot per agent; the dot's tooltip names it).</summary>
+    public object Study()
+    {
+        if (Agents.ResultsDb is not { } db) throw new MisgenInputException("the explorer was started with agent directories, not a results.db; there is no study to show");
+        lock (studyGate)
+        {
+            if (study is not null) return study;
+            using var store = Misgen.Eval.ResultsStore.OpenRead(db);
+            var metrics = store.Metrics();
+            study = new
+            {
+                database = Path.GetFileName(db),
+                settings = store.Settings().Select(s => new { spec = s.Spec, svg = Misgen.Analysis.StudyPlots.SettingScatter(s, metrics) }).ToList(),
+                agents = Agents.Entries.Select(e => e.Name),
+                unavailable = Agents.Unavailable,
+            };
+            return study;
+        }
+    }
+
+    private readonly object studyGate = new();
+    private object? study;
+
+    private static EpisodeTrace Trace(IPolicy policy, EnvSpec spec, LevelSource level, RequestBody body)
+    {
+        string mode = body.String("mode", 20, "greedy");
+        if (mode is not ("greedy" or "sample")) throw MisgenInputException.Unknown("rollout mode", ExploreAgents.Short(mode), ["greedy", "sample"]);
+        int seed = body.Int("sampleSeed", 0, int.MaxValue, 0);
+        int maxSteps = body.Int("maxSteps", 1, EpisodeTrace.MaxSteps, Math.Min(EpisodeTrace.MaxSteps, spec.Timeout));
+        var game = level.CreateGrid();
+        return EpisodeTrace.Play(policy, game, mode == "sample" ? Rng.ForStream((ulong)seed, "explore-rollout") : null, maxSteps);
+    }
+
+    private static string GroupOf(IReadOnlyList<(string Name, int[] Actions)> groups, int action) =>
+        groups.FirstOrDefault(g => g.Actions.Contains(action)).Name ?? action.ToString(CultureInfo.InvariantCulture);
+
+    private static string OutcomeName(EnvSpec spec, byte outcome) => outcome == 0 ? "running" : spec.Game.OutcomeName(outcome);
+
+    private static string Frame(EnvSpec spec, byte[] observation, LoadedAgent agent)
+    {
+        int size = agent.Model.Config.InputSize;
+        return Png64(spec.Game.ToRgb(observation, new ObservationShape(size, agent.Model.Config.Channels)), size, size);
+    }
+
     // ---- reading requests ----
 
     private (LoadedAgent Agent, EnvSpec Spec, LevelSource Level) Read(RequestBody body)

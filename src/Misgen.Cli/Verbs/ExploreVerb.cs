@@ -17,8 +17,9 @@ internal static class ExploreVerb
         var threads = new Option<int?>("--threads") { Description = "Threads for the network (default: all cores)" };
         var command = new Command("explore",
             "Interactive agent explorer in the browser: starts a local web server and prints its address (it opens nothing by itself). " +
-            "The page edits a level (walls, the agent, the goals) and redraws the agent's vector field, and shows the action-group probabilities and value " +
-            "at the mouse and a layer's channels. " +
+            "The page edits a level (walls, the agent, the goals) and redraws the agent's vector field; shows the action-group probabilities and value " +
+            "at the mouse and a layer's channels; patches (zero, scale, set, a level-pair vector with a coefficient slider) with before/after fields and rollouts; " +
+            "plays an episode step by step or animated with an attribution overlay; given a results.db, shows the report's scatter plots (a click loads the agent). " +
             "Serves only the agents it was started with. Ctrl+C stops it. docs/EXPLORE.md")
         {
             inputs, host, port, threads,

@@ -93,9 +93,84 @@ public sealed class ExploreBrowserTests(ExploreFixture fx, ITestOutputHelper out
         await page.ClickAsync("button[data-tab='levelTab']");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
         Assert.True(new FileInfo(shot).Length > 10_000);
-        if (Environment.GetEnvironmentVariable("MISGEN_EXPLORE_SCREENSHOT") is { Length: > 0 } keep) File.Copy(shot, keep, overwrite: true);
+        Keep(shot);
         Assert.False(await page.IsVisibleAsync("#error"), await page.TextContentAsync("#error"));
         Assert.Empty(errors);
         output.WriteLine($"edit to redrawn field: {string.Join(", ", await page.EvaluateAsync<double[]>("window.misgenLatencies"))} ms");
+    }
+
+    /// <summary>Copies a screenshot into MISGEN_EXPLORE_SCREENSHOTS (a folder) when set, for people to look at (the README's picture).</summary>
+    private static void Keep(string shot)
+    {
+        if (Environment.GetEnvironmentVariable("MISGEN_EXPLORE_SCREENSHOTS") is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+            File.Copy(shot, Path.Combine(folder, Path.GetFileName(shot)), overwrite: true);
+        }
+    }
+
+    private static Task Until(IPage page, string condition, int timeout = 60_000) =>
+        page.WaitForFunctionAsync($"() => {condition}", null, new PageWaitForFunctionOptions { Timeout = timeout });
+
+    [Fact]
+    public async Task A_channel_zero_makes_before_and_after_differ_and_a_rollout_plays_with_attribution()
+    {
+        var (playwright, browser) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var (page, errors) = await Open(browser, fx.Server.Address, "?seed=7");
+        await page.ClickAsync("button[data-tab='patchesTab']");
+        await page.ClickAsync("#addZero");
+        await Until(page, "window.misgenPatchLatencies.length >= 1 && window.misgenBusy === 0");
+        // Channel 0 of relu3 alone may barely matter in a random network: zero them all.
+        await page.FillAsync("#patchRows input[data-f='channels']", "0-7");
+        await page.DispatchEventAsync("#patchRows input[data-f='channels']", "change");
+        await Until(page, "window.misgenPatchLatencies.length >= 2 && window.misgenBusy === 0");
+        Assert.NotEqual(await page.EvaluateAsync<string>("JSON.stringify(state.field.before)"),
+                        await page.EvaluateAsync<string>("JSON.stringify(state.field.probabilities)"));
+        Assert.Contains("zero:embedder.relu3:0,1,2,3,4,5,6,7", await page.TextContentAsync("#afterRollout"));
+
+        // The level-pair vector with its coefficient slider: a second patch, another update.
+        await page.ClickAsync("#addVector");
+        await Until(page, "window.misgenPatchLatencies.length >= 3 && window.misgenBusy === 0");
+        await page.EvaluateAsync("() => { const s = document.querySelector('#patchRows input.coefficient'); s.value = '2.5'; s.dispatchEvent(new Event('input')); }");
+        await Until(page, "window.misgenPatchLatencies.length >= 4 && window.misgenBusy === 0");
+        Assert.Contains("add:embedder.block2.res1.resadd:2.5:", await page.TextContentAsync("#afterRollout"));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(fx.Root, "patches.png"), FullPage = true });
+        Keep(Path.Combine(fx.Root, "patches.png"));
+
+        await page.ClickAsync("button[data-tab='rolloutTab']");
+        await page.ClickAsync("#play");
+        await Until(page, "rollout.data !== null && window.misgenBusy === 0");
+        int steps = await page.EvaluateAsync<int>("rollout.data.steps.length");
+        Assert.True(steps >= 1);
+        await page.CheckAsync("#showAttribution");
+        await Until(page, "document.getElementById('attrInfo').textContent.includes('attribution of value')");
+        await page.ClickAsync("#animate");
+        await Until(page, $"rollout.step >= {Math.Min(steps, 3)}");
+        if (await page.EvaluateAsync<bool>("rollout.timer !== null")) await page.ClickAsync("#animate");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(fx.Root, "rollout.png"), FullPage = true });
+        Keep(Path.Combine(fx.Root, "rollout.png"));
+        Assert.False(await page.IsVisibleAsync("#error"), await page.TextContentAsync("#error"));
+        Assert.Empty(errors);
+        output.WriteLine($"patch updates: {string.Join(", ", await page.EvaluateAsync<double[]>("window.misgenPatchLatencies"))} ms");
+    }
+
+    [Fact]
+    public async Task A_click_on_a_study_dot_loads_that_agent()
+    {
+        var (playwright, browser) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var (page, errors) = await Open(browser, fx.StudyServer.Address);
+        await page.ClickAsync("#studyButton");
+        await page.WaitForSelectorAsync("#studyPlots circle", new PageWaitForSelectorOptions { Timeout = 30_000 });
+        await page.EvaluateAsync("() => { window.loaded = false; document.addEventListener('misgen-level', () => window.loaded = true); }");
+        await page.Locator("#studyPlots circle").First.DispatchEventAsync("click");
+        await Until(page, "window.loaded && window.misgenBusy === 0");
+        Assert.Equal("s1", await page.InputValueAsync("#agent"));
+        Assert.Equal(Misgen.Envs.EnvSpec.Parse(ExploreFixture.Setting).ToString(), await page.InputValueAsync("#spec"));
+        Assert.True(await page.IsVisibleAsync("#levelCanvas"));
+        Assert.Empty(errors);
     }
 }

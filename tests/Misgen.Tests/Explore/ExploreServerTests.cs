@@ -26,6 +26,11 @@ public sealed class ExploreFixture : IAsyncLifetime
 
     public ExploreServer Server { get; private set; } = null!;
 
+    /// <summary>The same agent served from a results.db (study mode).</summary>
+    public ExploreServer StudyServer { get; private set; } = null!;
+
+    public const string Setting = "maze:red-line+yellow-gem@black;size=9;timeout=30";
+
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
 
     public async Task InitializeAsync()
@@ -35,11 +40,16 @@ public sealed class ExploreFixture : IAsyncLifetime
         File.WriteAllText(Path.Combine(AgentDirectory, "agent.yaml"), $"env: \"{Spec}\"\n");
         Server = await ExploreServer.StartAsync(new Explorer(ExploreAgents.FromInputs([folder["agents"]])), "127.0.0.1", 0);
         Http.BaseAddress = Server.Address;
+        string db = folder["results.db"];
+        if (VerbRunner.Run("eval", AgentDirectory, "--setting", Setting, "--levels", "10", "--out", db) != 0)
+            throw new InvalidOperationException("misgen eval failed to make the study's results.db");
+        StudyServer = await ExploreServer.StartAsync(new Explorer(ExploreAgents.FromInputs([db])), "127.0.0.1", 0);
     }
 
     public async Task DisposeAsync()
     {
         await Server.DisposeAsync();
+        await StudyServer.DisposeAsync();
         Http.Dispose();
         folder.Dispose();
     }
@@ -230,5 +240,82 @@ public sealed class ExploreServerTests(ExploreFixture fx) : IClassFixture<Explor
         Assert.Equal(2, VerbRunner.Run("explore", Path.Combine(fx.Root, "missing.db")));
         Assert.Equal(2, VerbRunner.Run("explore", fx.AgentDirectory, "--host", "not a host"));
         Assert.Equal(2, VerbRunner.Run("explore", fx.AgentDirectory, "--port", "70000"));
+    }
+
+    [Fact]
+    public async Task A_greedy_rollout_follows_the_most_probable_actions_and_matches_its_frames()
+    {
+        var r = await Ok("/api/rollout", new { agent = "s1", level = new { seed = 2 }, maxSteps = 12 });
+        var steps = r["steps"]!.AsArray();
+        Assert.InRange(steps.Count, 1, 12);
+        Assert.Equal(steps.Count + 1, r["frames"]!.AsArray().Count);
+        var groups = r["groups"]!.AsArray().Select(g => (string)g!).ToList();
+        var game = Seeded(2);
+        Assert.Equal((game.StartCell.X, game.StartCell.Y), ((int)steps[0]!["x"]!, (int)steps[0]!["y"]!));
+        var logits = new float[fx.Model.Config.Actions];
+        var value = new float[1];
+        foreach (var step in steps)
+        {
+            // Independently: the agent's own forward pass on the game stepped alongside.
+            Assert.Equal((game.AgentX, game.AgentY), ((int)step!["x"]!, (int)step["y"]!));
+            fx.Model.Forward(Observations.Of(game, 32), 1, logits, value);
+            int best = Array.IndexOf(logits, logits.Max());
+            Assert.Equal(best, (int)step["action"]!);
+            game.Step(best);
+        }
+        var frame = Misgen.Media.Png.Decode(Convert.FromBase64String((string)r["frames"]![0]!));
+        Assert.Equal(32, frame.Width);
+        Assert.Contains((string)r["outcome"]!, new[] { "running", "obj1", "timeout" });
+        // Sampled rollouts with one seed repeat exactly.
+        var s1 = await Ok("/api/rollout", new { agent = "s1", level = new { seed = 2 }, mode = "sample", sampleSeed = 9, frames = false });
+        var s2 = await Ok("/api/rollout", new { agent = "s1", level = new { seed = 2 }, mode = "sample", sampleSeed = 9, frames = false });
+        Assert.Equal(s1["steps"]!.ToJsonString(), s2["steps"]!.ToJsonString());
+        Assert.Null(s1["frames"]);
+    }
+
+    [Fact]
+    public async Task A_patched_rollout_also_gives_the_unpatched_path_and_attribution_covers_every_step()
+    {
+        var r = await Ok("/api/rollout", new
+        {
+            agent = "s1", level = new { seed = 3 }, frames = false, maxSteps = 8,
+            patches = new object[] { new { kind = "scale", layer = "embedder.fc", channels = "all", factor = 1.0 } },
+        });
+        // Scaling by 1 changes nothing: the unpatched path is the patched one.
+        var path = r["steps"]!.AsArray().Select(s => $"{s!["x"]},{s["y"]}").Append($"{r["final"]!["x"]},{r["final"]!["y"]}");
+        Assert.Equal(path, r["before"]!["path"]!.AsArray().Select(c => $"{c![0]},{c[1]}"));
+
+        int steps = r["steps"]!.AsArray().Count;
+        var a = await Ok("/api/attribution", new { agent = "s1", level = new { seed = 3 }, maxSteps = 8, step = steps, target = "value", method = "integrated", igSteps = 32 });
+        var image = Misgen.Media.Png.Decode(Convert.FromBase64String((string)a["overlay"]!));
+        Assert.Equal(32, image.Width);
+        // Integrated gradients' completeness: the attributions sum to F(x) - F(black), up to the 32-step Riemann error.
+        var black = new float[1];
+        fx.Model.Forward(new byte[32 * 32 * 3], 1, new float[fx.Model.Config.Actions], black);
+        double expected = (double)a["output"]! - black[0], total = (double)a["total"]!;
+        Assert.True(Math.Abs(total - expected) <= 0.05 * Math.Abs(expected) + 0.01, $"attributions sum to {total}, F(x) - F(0) = {expected}");
+        var (status, body) = await Post("/api/attribution", new { agent = "s1", level = new { seed = 3 }, maxSteps = 8, step = steps + 1 });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("'step'", (string)body["error"]!);
+    }
+
+    [Fact]
+    public async Task Study_mode_serves_the_reports_scatter_with_the_agent_named_and_loadable()
+    {
+        using var http = new HttpClient { BaseAddress = fx.StudyServer.Address };
+        var info = JsonNode.Parse(await http.GetStringAsync("/api/info"))!;
+        Assert.True((bool)info["study"]!);
+        Assert.Equal("s1", (string)info["agents"]![0]!["name"]!);
+        using var response = await http.PostAsJsonAsync("/api/study", new { });
+        var study = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        var setting = study["settings"]![0]!;
+        Assert.Equal(EnvSpec.Parse(ExploreFixture.Setting).ToString(), (string)setting["spec"]!);
+        Assert.Contains("<title>s1: ", (string)setting["svg"]!);
+        using var field = await http.PostAsJsonAsync("/api/field", new { agent = "s1", spec = (string)setting["spec"]!, level = new { seed = 1 } });
+        Assert.Equal(HttpStatusCode.OK, field.StatusCode);
+        // Without a results.db there is no study.
+        var (status, body) = await Post("/api/study", new { });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("not a results.db", (string)body["error"]!);
     }
 }
