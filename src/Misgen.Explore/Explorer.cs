@@ -46,11 +46,13 @@ public sealed partial class Explorer(ExploreAgents agents)
         var agent = body.Has("agent") ? Agents.Get(body.String("agent", 200)) : null;
         var spec = SpecOf(body, agent);
         var level = LevelOf(body, spec);
-        var game = level.CreateGrid();
-        int size = agent?.Model.Config.InputSize ?? spec.Game.DefaultObservationSize;
+        return LevelInfo(level.CreateGrid(), spec, level, agent?.Model.Config.InputSize ?? spec.Game.DefaultObservationSize, views: true);
+    }
+
+    /// <summary>The level's layout (and with <paramref name="views"/> its agent and human views) as the page draws it.</summary>
+    private static Dictionary<string, object?> LevelInfo(IGridAgentGame game, EnvSpec spec, LevelSource level, int size, bool views)
+    {
         var description = game.Describe();
-        var (agentRgb, aw, ah) = GameViews.Render(game, GameView.Agent, size, 1);
-        var (humanRgb, hw, hh) = GameViews.Render(game, GameView.Human);
         var areas = new double[game.GridWidth * game.GridHeight][];
         for (int y = 0; y < game.GridHeight; y++)
             for (int x = 0; x < game.GridWidth; x++)
@@ -58,38 +60,50 @@ public sealed partial class Explorer(ExploreAgents agents)
                 var a = game.CellArea(x, y);
                 areas[y * game.GridWidth + x] = [a.Left, a.Top, a.Width, a.Height];
             }
-        return new
+        var info = new Dictionary<string, object?>
         {
-            spec = spec.ToString(),
-            seed = level.Grid is null ? level.Seed : (int?)null,
-            editable = IsEditable(spec, description.Grid),
-            width = game.GridWidth,
-            height = game.GridHeight,
-            grid = description.Grid,
-            legend = description.Legend.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value),
-            agent = new { x = game.AgentX, y = game.AgentY },
-            start = new { x = game.StartCell.X, y = game.StartCell.Y },
-            goals = game.Goals.Select(g => new { name = g.Name, x = g.X, y = g.Y }),
-            walls = Walls(game),
-            areas,
-            size,
-            agentView = Png64(agentRgb, aw, ah),
-            levelView = Png64(FieldPicture.LevelPicture(game, size), size, size),
-            humanView = Png64(humanRgb, hw, hh),
+            ["spec"] = spec.ToString(),
+            ["seed"] = level.Grid is null ? level.Seed : null,
+            ["editable"] = IsEditable(spec, description.Grid),
+            ["width"] = game.GridWidth,
+            ["height"] = game.GridHeight,
+            ["grid"] = description.Grid,
+            ["legend"] = description.Legend.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value),
+            ["agent"] = new { x = game.AgentX, y = game.AgentY },
+            ["start"] = new { x = game.StartCell.X, y = game.StartCell.Y },
+            ["goals"] = game.Goals.Select(g => new { name = g.Name, x = g.X, y = g.Y }).ToList(),
+            ["walls"] = Walls(game),
+            ["areas"] = areas,
+            ["size"] = size,
+            ["levelView"] = Png64(FieldPicture.LevelPicture(game, size), size, size),
         };
+        if (views)
+        {
+            var (agentRgb, aw, ah) = GameViews.Render(game, GameView.Agent, size, 1);
+            var (humanRgb, hw, hh) = GameViews.Render(game, GameView.Human);
+            info["agentView"] = Png64(agentRgb, aw, ah);
+            info["humanView"] = Png64(humanRgb, hw, hh);
+        }
+        return info;
     }
 
-    /// <summary>The vector field (every open cell's action-group probabilities); with patches also the unpatched one ("before").</summary>
+    /// <summary>
+    /// The vector field (every open cell's action-group probabilities); with patches also the unpatched one ("before",
+    /// unless "before": false says the page has it). "withLevel": true adds the level's layout and picture (not its
+    /// views), so one answer redraws an edit.
+    /// </summary>
     public object Field(RequestBody body)
     {
         var (agent, spec, level) = Read(body);
+        bool withBefore = body.Bool("before", true), withLevel = body.Bool("withLevel", false);
         var game = level.CreateGrid();
+        var layout = withLevel ? LevelInfo(game, spec, level, agent.Model.Config.InputSize, views: false) : null;
         var clock = Stopwatch.StartNew();
         lock (agent.Gate)
         {
             var (policy, patches) = PolicyOf(agent, spec, level, body);
             var after = VectorField.Compute(policy, game);
-            var before = patches.Count > 0 ? VectorField.Compute(agent.Model, game) : null;
+            var before = patches.Count > 0 && withBefore ? VectorField.Compute(agent.Model, game) : null;
             return new
             {
                 groups = after.GroupNames,
@@ -98,6 +112,7 @@ public sealed partial class Explorer(ExploreAgents agents)
                 before = before is null ? null : Round(before.Probabilities),
                 patches,
                 milliseconds = clock.Elapsed.TotalMilliseconds,
+                level = layout,
             };
         }
     }
@@ -162,12 +177,12 @@ public sealed partial class Explorer(ExploreAgents agents)
     public object Rollout(RequestBody body)
     {
         var (agent, spec, level) = Read(body);
-        bool frames = body.Bool("frames", true);
+        bool frames = body.Bool("frames", true), withBefore = body.Bool("before", true);
         lock (agent.Gate)
         {
             var (policy, patches) = PolicyOf(agent, spec, level, body);
             var trace = Trace(policy, spec, level, body);
-            var before = patches.Count > 0 ? Trace(agent.Model, spec, level, body) : null;
+            var before = patches.Count > 0 && withBefore ? Trace(agent.Model, spec, level, body) : null;
             var groups = spec.Game.Actions.Groups;
             return new
             {

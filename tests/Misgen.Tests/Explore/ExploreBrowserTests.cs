@@ -76,6 +76,14 @@ public sealed class ExploreBrowserTests(ExploreFixture fx, ITestOutputHelper out
         Assert.NotEqual(before, await page.EvaluateAsync<string>("JSON.stringify(state.field.probabilities)"));
         Assert.Equal('#', (await page.EvaluateAsync<string>($"state.grid[state.level.height - 1 - {y}]"))[x]);
 
+        // Moving the goal: pick obj1 and click another open cell.
+        var (gx, gy) = await PlainOpenCell(page, 3);
+        await page.CheckAsync("input[name=tool][value='1']");
+        await ClickCell(page, gx, gy);
+        await page.WaitForFunctionAsync("() => window.misgenLatencies.length >= 2", null, new PageWaitForFunctionOptions { Timeout = 60_000 });
+        await Idle(page);
+        Assert.Equal((gx, gy), (await page.EvaluateAsync<int>("state.level.goals[0].x"), await page.EvaluateAsync<int>("state.level.goals[0].y")));
+
         // Hovering a cell shows the policy there.
         var box = (await page.Locator("#levelCanvas").BoundingBoxAsync())!;
         await page.Mouse.MoveAsync(box.X + 5, box.Y + box.Height - 5);
@@ -172,5 +180,59 @@ public sealed class ExploreBrowserTests(ExploreFixture fx, ITestOutputHelper out
         Assert.Equal(Misgen.Envs.EnvSpec.Parse(ExploreFixture.Setting).ToString(), await page.InputValueAsync("#spec"));
         Assert.True(await page.IsVisibleAsync("#levelCanvas"));
         Assert.Empty(errors);
+    }
+
+    /// <summary>
+    /// Edits and patch updates timed in the page (edit to redrawn field, slider move to redrawn before/after fields and
+    /// rollouts). By default a tiny network and 3 of each; MISGEN_EXPLORE_LATENCY=N measures N of each with the paper-size
+    /// network (IMPALA 16/32/32, 64x64) on a 25x25 maze for BENCHMARKS.md. Times are printed, never asserted.
+    /// </summary>
+    [Fact]
+    public async Task Edits_and_patch_updates_are_timed_in_the_page()
+    {
+        int bench = int.TryParse(Environment.GetEnvironmentVariable("MISGEN_EXPLORE_LATENCY"), out int n) && n > 0 ? n : 0;
+        int edits = bench > 0 ? bench : 3;
+        using var folder = new TempFolder("misgen-explore-latency-");
+        var config = bench > 0 ? new Misgen.Nn.ImpalaConfig() : new Misgen.Nn.ImpalaConfig(32, 4, 8, 8, Hidden: 16);
+        string spec = bench > 0 ? "maze:yellow-line@black;size=25" : ExploreFixture.Spec;
+        Directory.CreateDirectory(folder["a"]);
+        Misgen.Nn.Safetensors.Save(folder["a", "model.safetensors"], Misgen.Tests.Nn.ImpalaCnnTests.RandomModel(config, 2));
+        await using var server = await Misgen.Explore.ExploreServer.StartAsync(
+            new Misgen.Explore.Explorer(Misgen.Explore.ExploreAgents.FromInputs([folder["a"]])), "127.0.0.1", 0);
+        var (playwright, browser) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var (page, errors) = await Open(browser, server.Address, "?seed=0&spec=" + Uri.EscapeDataString(spec));
+        for (int i = 0; i < edits; i++)
+        {
+            string before = await page.EvaluateAsync<string>("JSON.stringify(state.field.probabilities)");
+            var (x, y) = await PlainOpenCell(page, 7 * i + 5);
+            await ClickCell(page, x, y);
+            await Until(page, $"window.misgenLatencies.length >= {i + 1} && window.misgenBusy === 0");
+            Assert.NotEqual(before, await page.EvaluateAsync<string>("JSON.stringify(state.field.probabilities)"));
+        }
+        await page.ClickAsync("button[data-tab='patchesTab']");
+        await page.ClickAsync("#addVector");
+        await Until(page, "window.misgenPatchLatencies.length >= 1 && window.misgenBusy === 0");
+        for (int i = 0; i < edits; i++)
+        {
+            double coefficient = -3 + 0.2 * (i % 30);
+            await page.EvaluateAsync($"() => {{ const s = document.querySelector('#patchRows input.coefficient'); s.value = '{coefficient.ToString(System.Globalization.CultureInfo.InvariantCulture)}'; s.dispatchEvent(new Event('input')); }}");
+            await Until(page, $"window.misgenPatchLatencies.length >= {i + 2} && window.misgenBusy === 0");
+        }
+        Assert.Empty(errors);
+        var editTimes = await page.EvaluateAsync<double[]>("window.misgenLatencies");
+        var patchTimes = (await page.EvaluateAsync<double[]>("window.misgenPatchLatencies")).Skip(1).ToArray();
+        Assert.Equal(edits, editTimes.Length);
+        Assert.Equal(edits, patchTimes.Length);
+        output.WriteLine($"{(bench > 0 ? "paper-size network, 25x25 maze" : "tiny network, 9x9 maze")}: edit to redrawn field over {editTimes.Length} edits: {Stats(editTimes)}");
+        output.WriteLine($"patch update (coefficient slider to redrawn before/after fields and rollouts) over {patchTimes.Length}: {Stats(patchTimes)}");
+    }
+
+    private static string Stats(double[] times)
+    {
+        var sorted = times.Order().ToArray();
+        double Percentile(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+        return System.FormattableString.Invariant($"median {Percentile(0.5):F0} ms, p95 {Percentile(0.95):F0} ms, min {sorted[0]:F0}, max {sorted[^1]:F0}");
     }
 }

@@ -124,8 +124,19 @@ public sealed class ExploreServerTests(ExploreFixture fx) : IClassFixture<Explor
         int row = Array.FindIndex(rows, r => r.Contains('.'));
         int col = rows[row].IndexOf('.');
         rows[row] = rows[row][..col] + "#" + rows[row][(col + 1)..];
-        var edited = await Ok("/api/field", new { agent = "s1", level = new { grid = rows } });
+        var edited = await Ok("/api/field", new { agent = "s1", level = new { grid = rows }, withLevel = true });
         Assert.Equal(expected.Cells.Count - 1, edited["cells"]!.AsArray().Count);
+        Assert.Equal(rows, edited["level"]!["grid"]!.AsArray().Select(r => (string)r!));
+        Assert.Null(edited["level"]!["humanView"]);
+
+        // "before": false leaves out the unpatched field the page already has.
+        var patched = await Ok("/api/field", new
+        {
+            agent = "s1", level = new { seed = 2 }, before = false,
+            patches = new object[] { new { kind = "zero", layer = "embedder.relu3", channels = "all" } },
+        });
+        Assert.Null(patched["before"]);
+        Assert.NotEqual(p, Floats(patched["probabilities"]));
     }
 
     [Fact]
