@@ -80,9 +80,16 @@ public sealed partial class Explorer(ExploreAgents agents)
         if (views)
         {
             var (agentRgb, aw, ah) = GameViews.Render(game, GameView.Agent, size, 1);
-            var (humanRgb, hw, hh) = GameViews.Render(game, GameView.Human);
             info["agentView"] = Png64(agentRgb, aw, ah);
-            info["humanView"] = Png64(humanRgb, hw, hh);
+            // The page shows the human view at half its side: drawn at the full side and averaged 2x2 (the same
+            // antialiasing as GameViews), a quarter of the pixels of the full view after every edit.
+            int half = spec.Game.HumanViewSize / 2;
+            var renderer = spec.Game.CreateHumanRenderer(spec, 2 * half);
+            var layer = new byte[renderer.LayerBytes];
+            var frame = new byte[renderer.FrameBytes];
+            renderer.DrawLevel(game, layer);
+            renderer.DrawFrame(game, layer, frame);
+            info["humanView"] = Png64(Compose.HalveSize(frame, 2 * half), half, half);
         }
         return info;
     }

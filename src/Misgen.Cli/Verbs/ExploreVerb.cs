@@ -29,17 +29,30 @@ internal static class ExploreVerb
             InterpInputs.ConfigureThreads(parse.GetValue(threads));
             var agents = ExploreAgents.FromInputs(parse.GetValue(inputs) ?? []);
             string hostName = parse.GetValue(host)!.Trim();
-            using var interruption = new Interruption("stopping the explorer");
+            using var stop = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) =>
+            {
+                e.Cancel = true;
+                stop.Cancel();
+            };
+            Console.CancelKeyPress += onCancel;
+            using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            });
             var server = ExploreServer.StartAsync(new Explorer(agents), hostName, parse.GetValue(port), Console.Error).GetAwaiter().GetResult();
             try
             {
                 if (!ExploreServer.IsLoopback(hostName))
                     Console.Error.WriteLine($"misgen: warning: --host {hostName} is not loopback: anyone who can reach this machine can use the explorer and run its agents");
                 Console.WriteLine($"misgen explore: {agents.Entries.Count} agent(s){(agents.ResultsDb is null ? "" : " from " + agents.ResultsDb)}; open {server.Address} (Ctrl+C stops)");
-                server.WaitAsync(interruption.Token).GetAwaiter().GetResult();
+                server.WaitAsync(stop.Token).GetAwaiter().GetResult();
+                Console.Error.WriteLine("misgen explore: stopped");
             }
             finally
             {
+                Console.CancelKeyPress -= onCancel;
                 server.DisposeAsync().AsTask().GetAwaiter().GetResult();
             }
             return Cli.Done;

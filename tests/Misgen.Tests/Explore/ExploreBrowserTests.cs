@@ -203,6 +203,8 @@ public sealed class ExploreBrowserTests(ExploreFixture fx, ITestOutputHelper out
         using var _ = playwright;
         await using var __ = browser;
         var (page, errors) = await Open(browser, server.Address, "?seed=0&spec=" + Uri.EscapeDataString(spec));
+        var serverTimes = new List<double>();
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         for (int i = 0; i < edits; i++)
         {
             string before = await page.EvaluateAsync<string>("JSON.stringify(state.field.probabilities)");
@@ -210,6 +212,22 @@ public sealed class ExploreBrowserTests(ExploreFixture fx, ITestOutputHelper out
             await ClickCell(page, x, y);
             await Until(page, $"window.misgenLatencies.length >= {i + 1} && window.misgenBusy === 0");
             Assert.NotEqual(before, await page.EvaluateAsync<string>("JSON.stringify(state.field.probabilities)"));
+            serverTimes.Add(await page.EvaluateAsync<double>("state.field.milliseconds"));
+        }
+        double cpuPerEdit = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / edits;
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = folder["explore-25.png"] });
+        Keep(folder["explore-25.png"]);
+        // The field endpoint alone, from a client in this process: the level as the page last sent it.
+        string request = await page.EvaluateAsync<string>("JSON.stringify(Object.assign(baseRequest(), { withLevel: true }))");
+        using var http = new HttpClient { BaseAddress = server.Address };
+        var endpointTimes = new List<double>();
+        for (int i = 0; i < edits; i++)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            using var response = await http.PostAsync("/api/field", new StringContent(request, System.Text.Encoding.UTF8, "application/json"));
+            await response.Content.ReadAsStringAsync();
+            endpointTimes.Add(clock.Elapsed.TotalMilliseconds);
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         }
         await page.ClickAsync("button[data-tab='patchesTab']");
         await page.ClickAsync("#addVector");
@@ -226,6 +244,8 @@ public sealed class ExploreBrowserTests(ExploreFixture fx, ITestOutputHelper out
         Assert.Equal(edits, editTimes.Length);
         Assert.Equal(edits, patchTimes.Length);
         output.WriteLine($"{(bench > 0 ? "paper-size network, 25x25 maze" : "tiny network, 9x9 maze")}: edit to redrawn field over {editTimes.Length} edits: {Stats(editTimes)}");
+        output.WriteLine($"  of which the field computed on the server: {Stats(serverTimes.ToArray())}; CPU of the test process (server and Playwright client) per edit: {cpuPerEdit:F0} ms");
+        output.WriteLine($"POST /api/field (with the level's layout) from a client in the test process, {endpointTimes.Count} requests: {Stats(endpointTimes.ToArray())}");
         output.WriteLine($"patch update (coefficient slider to redrawn before/after fields and rollouts) over {patchTimes.Length}: {Stats(patchTimes)}");
     }
 
