@@ -165,6 +165,28 @@ public sealed class ExploreBrowserTests(ExploreFixture fx, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task Two_tabs_edit_their_own_levels_at_once()
+    {
+        var (playwright, browser) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var (first, errors1) = await Open(browser, fx.Server.Address, "?seed=1");
+        var (second, errors2) = await Open(browser, fx.Server.Address, "?seed=2");
+        int cells1 = await first.EvaluateAsync<int>("state.field.cells.length"), cells2 = await second.EvaluateAsync<int>("state.field.cells.length");
+        var (x1, y1) = await PlainOpenCell(first, 2);
+        var (x2, y2) = await PlainOpenCell(second, 4);
+        await Task.WhenAll(ClickCell(first, x1, y1), ClickCell(second, x2, y2));
+        await Task.WhenAll(Until(first, "window.misgenLatencies.length >= 1 && window.misgenBusy === 0"),
+                           Until(second, "window.misgenLatencies.length >= 1 && window.misgenBusy === 0"));
+        Assert.Equal(cells1 - 1, await first.EvaluateAsync<int>("state.field.cells.length"));
+        Assert.Equal(cells2 - 1, await second.EvaluateAsync<int>("state.field.cells.length"));
+        Assert.Equal('#', (await first.EvaluateAsync<string>($"state.level.grid[state.level.height - 1 - {y1}]"))[x1]);
+        Assert.Equal('#', (await second.EvaluateAsync<string>($"state.level.grid[state.level.height - 1 - {y2}]"))[x2]);
+        Assert.Empty(errors1);
+        Assert.Empty(errors2);
+    }
+
+    [Fact]
     public async Task A_click_on_a_study_dot_loads_that_agent()
     {
         var (playwright, browser) = await Launch();
