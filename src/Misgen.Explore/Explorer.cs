@@ -119,9 +119,33 @@ public sealed partial class Explorer(ExploreAgents agents)
                 before = before is null ? null : Round(before.Probabilities),
                 patches,
                 milliseconds = clock.Elapsed.TotalMilliseconds,
+                decision = Decision(game, after, before),
                 level = layout,
             };
         }
+    }
+
+    /// <summary>
+    /// The level's decision square (docs/INTERP.md) and P(step toward the goal) / P(step toward the top-right corner)
+    /// there, read from the fields (the square is one of their cells), or why there is none.
+    /// </summary>
+    private static object Decision(IGridAgentGame game, VectorField after, VectorField? before)
+    {
+        var (square, reason) = DecisionSquare.Find(game);
+        if (square is null) return new { reason };
+        int cell = after.Cells.ToList().IndexOf((square.X, square.Y));
+        return new
+        {
+            x = square.X,
+            y = square.Y,
+            goal = square.Goal.Name,
+            towardGoal = square.TowardGoal,
+            towardCorner = square.TowardCorner,
+            pGoal = after.Probability(cell, square.TowardGoal),
+            pCorner = after.Probability(cell, square.TowardCorner),
+            pGoalBefore = before?.Probability(cell, square.TowardGoal),
+            pCornerBefore = before?.Probability(cell, square.TowardCorner),
+        };
     }
 
     /// <summary>The action-group probabilities and the value with the agent on one cell (default: where the level puts it).</summary>

@@ -118,6 +118,14 @@ public sealed class ExploreServerTests(ExploreFixture fx) : IClassFixture<Explor
         int groups = field["groups"]!.AsArray().Count;
         for (int c = 0; c < expected.Cells.Count; c++) Assert.Equal(1.0, p.Skip(c * groups).Take(groups).Sum(), 3);
         Assert.Null(field["before"]);
+        var (square, reason) = DecisionSquare.Find(game);
+        if (square is null) Assert.Equal(reason, (string)field["decision"]!["reason"]!);
+        else
+        {
+            Assert.Equal((square.X, square.Y), ((int)field["decision"]!["x"]!, (int)field["decision"]!["y"]!));
+            // The page's number is read from the field; the library computes it with its own forward pass.
+            Assert.Equal(square.Probabilities(fx.Model, game).TowardGoal, (float)(double)field["decision"]!["pGoal"]!, 4);
+        }
 
         // Close one open cell that is neither the agent's nor a goal's: one arrow fewer, and the rest move.
         var rows = game.Describe().Grid.ToArray();
@@ -137,6 +145,18 @@ public sealed class ExploreServerTests(ExploreFixture fx) : IClassFixture<Explor
         });
         Assert.Null(patched["before"]);
         Assert.NotEqual(p, Floats(patched["probabilities"]));
+    }
+
+    [Fact]
+    public async Task A_game_that_cannot_build_levels_from_a_grid_is_shown_but_not_editable()
+    {
+        var level = await Ok("/api/level", new { agent = "s1", spec = "room", level = new { seed = 3 } });
+        Assert.False((bool)level["editable"]!);
+        var field = await Ok("/api/field", new { agent = "s1", spec = "room", level = new { seed = 3 } });
+        Assert.True(field["cells"]!.AsArray().Count > 0);
+        var (status, body) = await Post("/api/field", new { agent = "s1", spec = "room", level = new { grid = level["grid"] } });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("cannot build levels from a grid", (string)body["error"]!);
     }
 
     [Fact]
