@@ -84,6 +84,24 @@ public sealed class ExploreBrowserTests(ExploreFixture fx, ITestOutputHelper out
         await Idle(page);
         Assert.Equal((gx, gy), (await page.EvaluateAsync<int>("state.level.goals[0].x"), await page.EvaluateAsync<int>("state.level.goals[0].y")));
 
+        // Dragging the goal carries it along: press on it, move over open cells, release.
+        var (dx, dy) = await PlainOpenCell(page, 6);
+        var boxNow = (await page.Locator("#levelCanvas").BoundingBoxAsync())!;
+        async Task<(float, float)> Centre(int cx, int cy)
+        {
+            var a = JsonSerializer.Deserialize<double[]>(await page.EvaluateAsync<string>($"JSON.stringify(state.level.areas[{cy} * state.level.width + {cx}])"))!;
+            return ((float)(boxNow.X + (a[0] + a[2] / 2) * boxNow.Width), (float)(boxNow.Y + (a[1] + a[3] / 2) * boxNow.Height));
+        }
+        var (fromX, fromY) = await Centre(gx, gy);
+        var (toX, toY) = await Centre(dx, dy);
+        await page.Mouse.MoveAsync(fromX, fromY);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(toX, toY, new MouseMoveOptions { Steps = 1 });
+        await page.Mouse.UpAsync();
+        await page.WaitForFunctionAsync("() => window.misgenLatencies.length >= 3", null, new PageWaitForFunctionOptions { Timeout = 60_000 });
+        await Idle(page);
+        Assert.Equal((dx, dy), (await page.EvaluateAsync<int>("state.level.goals[0].x"), await page.EvaluateAsync<int>("state.level.goals[0].y")));
+
         // Hovering a cell shows the policy there.
         var box = (await page.Locator("#levelCanvas").BoundingBoxAsync())!;
         await page.Mouse.MoveAsync(box.X + 5, box.Y + box.Height - 5);
