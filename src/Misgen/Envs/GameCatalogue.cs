@@ -1,5 +1,7 @@
 using Misgen.Envs.Maze;
+using Misgen.Envs.Monster;
 using Misgen.Envs.Room;
+using Misgen.Envs.Tree;
 
 namespace Misgen.Envs;
 
@@ -13,6 +15,8 @@ public static class GameCatalogue
     [
         MazeDefinition.Instance,
         RoomDefinition.Instance,
+        MonsterDefinition.Instance,
+        TreeDefinition.Instance,
     ];
 
     /// <summary>The game called <paramref name="name"/> (case-insensitive), or null.</summary>
