@@ -117,6 +117,21 @@ public sealed class CoinRunGame : IGame
         MaxAgentX = ax;
     }
 
+    /// <summary>
+    /// Puts the agent at rest at world position (x, y) (its box centre; for analysis and tests). Not a move:
+    /// steps, return and outcome are unchanged.
+    /// </summary>
+    public void PlaceAgent(float x, float y)
+    {
+        if (!(x - Rx >= 0 && y - Ry >= 0 && x + Rx <= CoinRunLevel.Size && y + Ry <= CoinRunLevel.Size))
+            throw new MisgenInputException($"agent position ({x}, {y}) is outside the {CoinRunLevel.Size}x{CoinRunLevel.Size} world");
+        ax = x;
+        ay = y;
+        avx = avy = 0;
+        lastAgentY = y;
+        isOnCrate = false;
+    }
+
     public StepResult Step(int action)
     {
         if (IsDone) throw new InvalidOperationException("the episode is over; call Reset first");
