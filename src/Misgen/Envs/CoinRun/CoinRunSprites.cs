@@ -209,20 +209,22 @@ public static class CoinRunSprites
 
     private static byte[] MakeAgent(int skin, int pose)
     {
+        // The alien fills the lower part of its tall image (its box is the lower 57%): a round head with a visor,
+        // a body and two legs that swing apart in the walking poses.
         var s = new byte[AgentWidth * AgentHeight * 4];
         var c = Skins[skin];
         for (int y = 0; y < AgentHeight; y++)
             for (int x = 0; x < AgentWidth; x++)
             {
                 double px = x + 0.5, py = y + 0.5;
-                bool head = (px - 16) * (px - 16) + (py - 30) * (py - 30) <= 100;
-                bool visor = (px - 19) * (px - 19) / 36 + (py - 30) * (py - 30) / 16 <= 1;
-                bool body = px > 9 && px < 23 && py > 38 && py < 54;
-                bool antenna = Math.Abs(px - 16) < 1.2 && py > 16 && py < 21 || (px - 16) * (px - 16) + (py - 16) * (py - 16) <= 4;
+                bool head = (px - 16) * (px - 16) + (py - 38) * (py - 38) <= 110;
+                bool visor = (px - 19) * (px - 19) / 42 + (py - 38) * (py - 38) / 20 <= 1;
+                bool body = px > 7 && px < 25 && py > 44 && py < 57;
+                bool antenna = (Math.Abs(px - 16) < 1.2 && py > 23 && py < 28) || (px - 16) * (px - 16) + (py - 23) * (py - 23) <= 5;
                 double legShift = pose == 1 ? 3 : pose == 2 ? -3 : 0;
-                bool legs = py >= 54 && py < 64 && (Math.Abs(px - 12 - legShift) < 2.6 || Math.Abs(px - 20 + legShift) < 2.6);
+                bool legs = py >= 57 && (Math.Abs(px - 11 - legShift) < 3.2 || Math.Abs(px - 21 + legShift) < 3.2);
                 if (!(head || body || antenna || legs)) continue;
-                if (visor) Put(s, AgentWidth, x, y, (60, 70, 90), py < 29 ? 60 : 0);
+                if (visor) Put(s, AgentWidth, x, y, (60, 70, 90), py < 37 ? 60 : 0);
                 else Put(s, AgentWidth, x, y, c, legs ? -35 : body ? -15 : 0);
             }
         return s;
@@ -243,8 +245,8 @@ public static class CoinRunSprites
         }
         var skyTop = space ? Hsv(hue, 0.6, 0.08) : Hsv(0.55 + 0.1 * (hue - 0.5), 0.45, 0.95);
         var skyBottom = space ? Hsv(hue + 0.1, 0.7, 0.2) : Hsv(0.5 + 0.2 * hue, 0.25, 1.0);
-        var hill1 = Hsv(space ? hue : 0.2 + 0.25 * hue, 0.55, space ? 0.3 : 0.75);
-        var hill2 = Hsv(space ? hue + 0.3 : 0.25 + 0.2 * hue, 0.6, space ? 0.2 : 0.55);
+        var hill1 = Hsv(space ? hue : 0.2 + 0.2 * hue, 0.6, space ? 0.3 : 0.85);
+        var hill2 = Hsv(space ? hue + 0.3 : 0.25 + 0.15 * hue, 0.65, space ? 0.2 : 0.7);
         double p1 = rng.NextDouble() * 6.28, p2 = rng.NextDouble() * 6.28;
         for (int y = 0; y < BackgroundHeight; y++)
             for (int x = 0; x < BackgroundWidth; x++)
