@@ -217,14 +217,14 @@ public static class CoinRunSprites
             for (int x = 0; x < AgentWidth; x++)
             {
                 double px = x + 0.5, py = y + 0.5;
-                bool head = (px - 16) * (px - 16) + (py - 38) * (py - 38) <= 110;
-                bool visor = (px - 19) * (px - 19) / 42 + (py - 38) * (py - 38) / 20 <= 1;
-                bool body = px > 7 && px < 25 && py > 44 && py < 57;
-                bool antenna = (Math.Abs(px - 16) < 1.2 && py > 23 && py < 28) || (px - 16) * (px - 16) + (py - 23) * (py - 23) <= 5;
+                bool head = (px - 16) * (px - 16) + (py - 40) * (py - 40) <= 160;
+                bool visor = (px - 20) * (px - 20) / 50 + (py - 39) * (py - 39) / 22 <= 1;
+                bool body = px > 4 && px < 28 && py > 46 && py < 58;
+                bool antenna = false;
                 double legShift = pose == 1 ? 3 : pose == 2 ? -3 : 0;
-                bool legs = py >= 57 && (Math.Abs(px - 11 - legShift) < 3.2 || Math.Abs(px - 21 + legShift) < 3.2);
+                bool legs = py >= 58 && (Math.Abs(px - 10 - legShift) < 4 || Math.Abs(px - 22 + legShift) < 4);
                 if (!(head || body || antenna || legs)) continue;
-                if (visor) Put(s, AgentWidth, x, y, (60, 70, 90), py < 37 ? 60 : 0);
+                if (visor) Put(s, AgentWidth, x, y, (60, 70, 90), py < 38 ? 60 : 0);
                 else Put(s, AgentWidth, x, y, c, legs ? -35 : body ? -15 : 0);
             }
         return s;
