@@ -60,6 +60,16 @@ public sealed class CoinRunDefinition : GameDefinition
         new('|', "enemy barrier (invisible)"), new('$', "coin"), new('?', "marker (invisible)"),
     ];
 
+    /// <summary>What `misgen bench env` measures: the training game of the study (hard mode).</summary>
+    public override string BenchSpec => "coinrun:fork";
+
+    /// <summary>
+    /// A recipe this project's 2-core machine can afford (BENCHMARKS.md, "CoinRun"): `fast` (32 px, IMPALA
+    /// 8/16/16, 64 envs x 128 steps) for 450k steps, about 15 minutes of one loaded core; meant for `mode=easy`.
+    /// </summary>
+    public override IReadOnlyList<GamePreset> Presets { get; } =
+        [new("coinrun-quick", "fast", ["total_steps=450000"], "CoinRun on a small CPU budget (use with mode=easy)")];
+
     public override GameConfig Parse(string body, SpecValues options)
     {
         string b = body.Trim().ToLowerInvariant();
