@@ -68,40 +68,10 @@ public sealed class CoinRunRenderer : GameRenderer<CoinRunGame>
             double wx = left + (p + 0.5) / Unit;
             double fx = Math.Floor(wx);
             tileX[p] = (int)fx;
-            texX[p] = Math.Min(T - 1, (int)((wx - fx) * T));
-            bgX[p] = Math.Clamp((int)((wx + bgShift) / (bgAspect * WorldSize) * BW), 0, BW - 1);
+            texX[p] = Math.Min(T - 1, (int)((wx - fx) * T)) * 4;
+            bgX[p] = Math.Clamp((int)((wx + bgShift) / (bgAspect * WorldSize) * BW), 0, BW - 1) * 3;
         }
-
-        for (int py = 0; py < size; py++)
-        {
-            double wy = top - (py + 0.5) / Unit;
-            double fy = Math.Floor(wy);
-            int ty = (int)fy;
-            int texRow = Math.Min(T - 1, (int)((fy + 1 - wy) * T)) * T;
-            int bgRow = Math.Clamp((int)((WorldSize - wy) / WorldSize * BH), 0, BH - 1) * BW;
-            var row = frame.Slice(py * size * 3, size * 3);
-            for (int px = 0; px < size; px++)
-            {
-                int tx = tileX[px];
-                var tile = (uint)tx < WorldSize && (uint)ty < WorldSize ? (Tile)layer[ty * WorldSize + tx] : Tile.WallMid;
-                int o = px * 3;
-                int t = (texRow + texX[px]) * 4;
-                switch (tile)
-                {
-                    case Tile.WallMid: Copy(groundMid, t, row, o); break;
-                    case Tile.WallTop: Copy(groundTop, t, row, o); break;
-                    case Tile.LavaMid: Copy(CoinRunSprites.LavaMid, t, row, o); break;
-                    default:
-                        int b = (bgRow + bgX[px]) * 3;
-                        row[o] = background[b];
-                        row[o + 1] = background[b + 1];
-                        row[o + 2] = background[b + 2];
-                        if (tile == Tile.Coin) Blend(CoinRunSprites.Coin, t, row, o);
-                        else if (tile == Tile.LavaTop) Blend(CoinRunSprites.LavaTop, t, row, o);
-                        break;
-                }
-            }
-        }
+        DrawTiles(layer, frame, background, groundMid, groundTop, tileX, texX, bgX, top);
 
         // Entities: render level 0 (saws, crates) in creation order, then level 1: the agent, then the enemies.
         for (int i = 0; i < game.EntityCount; i++)
@@ -121,6 +91,66 @@ public sealed class CoinRunRenderer : GameRenderer<CoinRunGame>
             if (level.Kinds[i] != EntityKind.Enemy) continue;
             var sprite = CoinRunSprites.Enemies[level.Themes[i] * 2 + game.Steps / 5 % 2];
             DrawSprite(frame, sprite, T, T, game.EntityX(i) - 0.5f, game.EntityY(i) + 0.5f, 1, 1, cx, cy, mirrored: game.EntityVx(i) > 0);
+        }
+    }
+
+    /// <summary>
+    /// The tile layer: one nearest sample per pixel (the ground opaque, the background under everything else,
+    /// the coin and the lava surface blended over it). Pointers: this loop is most of a step's cost.
+    /// </summary>
+    private unsafe void DrawTiles(ReadOnlySpan<byte> layer, Span<byte> frame, byte[] background, byte[] groundMid, byte[] groundTop,
+        ReadOnlySpan<int> tileX, ReadOnlySpan<int> texX, ReadOnlySpan<int> bgX, double top)
+    {
+        const int T = CoinRunSprites.Tile, BH = CoinRunSprites.BackgroundHeight, BW = CoinRunSprites.BackgroundWidth;
+        int size = Size;
+        fixed (byte* layerP = layer, frameP = frame, bgP = background, midP = groundMid, topP = groundTop,
+               lavaP = CoinRunSprites.LavaMid, lavaTopP = CoinRunSprites.LavaTop, coinP = CoinRunSprites.Coin)
+        fixed (int* tileXP = tileX, texXP = texX, bgXP = bgX)
+        {
+            for (int py = 0; py < size; py++)
+            {
+                double wy = top - (py + 0.5) / Unit;
+                double fy = Math.Floor(wy);
+                int ty = (int)fy;
+                bool rowInside = (uint)ty < WorldSize;
+                byte* layerRow = layerP + (rowInside ? ty * WorldSize : 0);
+                int texRow = Math.Min(T - 1, (int)((fy + 1 - wy) * T)) * T * 4;
+                byte* bgRow = bgP + Math.Clamp((int)((WorldSize - wy) / WorldSize * BH), 0, BH - 1) * BW * 3;
+                byte* dst = frameP + py * size * 3;
+                for (int px = 0; px < size; px++, dst += 3)
+                {
+                    int tx = tileXP[px];
+                    var tile = rowInside && (uint)tx < WorldSize ? (Tile)layerRow[tx] : Tile.WallMid;
+                    int t = texRow + texXP[px];
+                    byte* src = tile switch
+                    {
+                        Tile.WallMid => midP + t,
+                        Tile.WallTop => topP + t,
+                        Tile.LavaMid => lavaP + t,
+                        _ => null,
+                    };
+                    if (src == null)
+                    {
+                        byte* b = bgRow + bgXP[px];
+                        dst[0] = b[0];
+                        dst[1] = b[1];
+                        dst[2] = b[2];
+                        if (tile == Tile.Coin) src = coinP + t;
+                        else if (tile == Tile.LavaTop) src = lavaTopP + t;
+                        else continue;
+                        int a = src[3];
+                        if (a == 0) continue;
+                        if (a != 255)
+                        {
+                            for (int c = 0; c < 3; c++) dst[c] = (byte)((src[c] * a + dst[c] * (255 - a) + 127) / 255);
+                            continue;
+                        }
+                    }
+                    dst[0] = src[0];
+                    dst[1] = src[1];
+                    dst[2] = src[2];
+                }
+            }
         }
     }
 
