@@ -1,3 +1,4 @@
+using Misgen.Envs.CoinRun;
 using Misgen.Envs.Maze;
 using Misgen.Envs.Monster;
 using Misgen.Envs.Room;
@@ -17,6 +18,7 @@ public static class GameCatalogue
         RoomDefinition.Instance,
         MonsterDefinition.Instance,
         TreeDefinition.Instance,
+        CoinRunDefinition.Instance,
     ];
 
     /// <summary>The game called <paramref name="name"/> (case-insensitive), or null.</summary>

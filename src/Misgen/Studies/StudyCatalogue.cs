@@ -1,5 +1,6 @@
 using Misgen.Envs;
 using Misgen.Eval;
+using Misgen.Studies.CoinRun;
 using Misgen.Studies.ColourShape;
 using Misgen.Studies.GridWorlds;
 
@@ -15,6 +16,7 @@ public static class StudyCatalogue
     [
         ColourShapeStudy.Instance,
         GridWorldsStudy.Instance,
+        CoinRunStudy.Instance,
     ];
 
     /// <summary>The module covering the game of <paramref name="spec"/> (a bare module for games no study covers).</summary>
