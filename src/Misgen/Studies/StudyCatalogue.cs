@@ -1,6 +1,7 @@
 using Misgen.Envs;
 using Misgen.Eval;
 using Misgen.Studies.ColourShape;
+using Misgen.Studies.KeysChests;
 
 namespace Misgen.Studies;
 
@@ -13,6 +14,7 @@ public static class StudyCatalogue
     public static IReadOnlyList<StudyModule> All { get; } =
     [
         ColourShapeStudy.Instance,
+        KeysChestsStudy.Instance,
     ];
 
     /// <summary>The module covering the game of <paramref name="spec"/> (a bare module for games no study covers).</summary>

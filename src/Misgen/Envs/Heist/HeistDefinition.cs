@@ -72,6 +72,13 @@ public sealed class HeistDefinition : GameDefinition
         new('B', "blue lock"), new('G', "green lock"), new('R', "red lock"), new('*', "gem"),
     ];
 
+    /// <summary>The CPU recipe of the keys-and-chests study (BENCHMARKS.md, "Keys and chests").</summary>
+    public override IReadOnlyList<GamePreset> Presets { get; } =
+    [
+        new("heist-quick", "fast", ["total_steps=500000"],
+            "keys and chests on a CPU: fast at 500k steps, for heist:many-chests;mode=easy (BENCHMARKS.md)"),
+    ];
+
     public override GameConfig Parse(string body, SpecValues options)
     {
         string name = body.Trim().ToLowerInvariant();
