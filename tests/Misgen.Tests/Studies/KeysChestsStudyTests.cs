@@ -12,7 +12,7 @@ public sealed class KeysChestsStudyTests
         Assert.Same(KeysChestsStudy.Instance, StudyCatalogue.For("heist:many-keys;mode=easy"));
         var condition = StudyCatalogue.Condition("heist:many-chests");
         Assert.Equal(["heist:many-keys", "heist:many-chests"], condition.Settings.Select(s => s.Spec));
-        Assert.Equal("heist:many-chests;mode=easy", StudyCatalogue.Resolve("heist:many-keys;mode=easy").Condition);
+        Assert.Equal("heist:many-chests;mode=easy;timeout=300", StudyCatalogue.Resolve("heist:many-keys;timeout=300;mode=easy").Condition);
     }
 
     [Fact]

@@ -75,8 +75,8 @@ public sealed class HeistDefinition : GameDefinition
     /// <summary>The CPU recipe of the keys-and-chests study (BENCHMARKS.md, "Keys and chests").</summary>
     public override IReadOnlyList<GamePreset> Presets { get; } =
     [
-        new("heist-quick", "fast", ["total_steps=500000"],
-            "keys and chests on a CPU: fast at 500k steps, for heist:many-chests;mode=easy (BENCHMARKS.md)"),
+        new("heist-quick", "fast", ["total_steps=400000"],
+            "keys and chests on a CPU: fast at 400k steps, for heist:many-chests;mode=easy;timeout=300 (BENCHMARKS.md)"),
     ];
 
     public override GameConfig Parse(string body, SpecValues options)

@@ -26,7 +26,8 @@ public sealed class KeysChestsStudy : StudyModule
     public override IReadOnlyList<TrainingCondition> Conditions { get; } =
     [
         Make("heist:many-chests", "Many chests (hard, the published world)", "heist:many-keys"),
-        Make("heist:many-chests;mode=easy", "Many chests, easy 9x9 world (the CPU recipe)", "heist:many-keys;mode=easy"),
+        Make("heist:many-chests;mode=easy;timeout=300", "Many chests, easy 9x9 world, 300-step episodes (the CPU recipe)",
+            "heist:many-keys;mode=easy;timeout=300"),
     ];
 
     private static TrainingCondition Make(string train, string description, string test) =>
