@@ -1,4 +1,5 @@
 using Misgen.Envs.CoinRun;
+using Misgen.Envs.Heist;
 using Misgen.Envs.Maze;
 using Misgen.Envs.Monster;
 using Misgen.Envs.Room;
@@ -19,6 +20,7 @@ public static class GameCatalogue
         MonsterDefinition.Instance,
         TreeDefinition.Instance,
         CoinRunDefinition.Instance,
+        HeistDefinition.Instance,
     ];
 
     /// <summary>The game called <paramref name="name"/> (case-insensitive), or null.</summary>

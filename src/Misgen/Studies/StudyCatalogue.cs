@@ -3,6 +3,7 @@ using Misgen.Eval;
 using Misgen.Studies.CoinRun;
 using Misgen.Studies.ColourShape;
 using Misgen.Studies.GridWorlds;
+using Misgen.Studies.KeysChests;
 
 namespace Misgen.Studies;
 
@@ -17,6 +18,7 @@ public static class StudyCatalogue
         ColourShapeStudy.Instance,
         GridWorldsStudy.Instance,
         CoinRunStudy.Instance,
+        KeysChestsStudy.Instance,
     ];
 
     /// <summary>The module covering the game of <paramref name="spec"/> (a bare module for games no study covers).</summary>
