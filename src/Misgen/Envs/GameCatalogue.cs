@@ -1,3 +1,4 @@
+using Misgen.Envs.Cheese;
 using Misgen.Envs.Maze;
 using Misgen.Envs.Room;
 
@@ -13,6 +14,7 @@ public static class GameCatalogue
     [
         MazeDefinition.Instance,
         RoomDefinition.Instance,
+        CheeseDefinition.Instance,
     ];
 
     /// <summary>The game called <paramref name="name"/> (case-insensitive), or null.</summary>
