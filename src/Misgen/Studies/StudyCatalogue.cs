@@ -1,5 +1,6 @@
 using Misgen.Envs;
 using Misgen.Eval;
+using Misgen.Studies.Cheese;
 using Misgen.Studies.ColourShape;
 
 namespace Misgen.Studies;
@@ -13,6 +14,7 @@ public static class StudyCatalogue
     public static IReadOnlyList<StudyModule> All { get; } =
     [
         ColourShapeStudy.Instance,
+        CheeseStudy.Instance,
     ];
 
     /// <summary>The module covering the game of <paramref name="spec"/> (a bare module for games no study covers).</summary>
