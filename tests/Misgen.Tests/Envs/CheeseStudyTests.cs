@@ -38,10 +38,10 @@ public sealed class CheeseStudyTests
     [Fact]
     public void The_study_trains_on_regions_and_tests_anywhere()
     {
-        Assert.Same(CheeseStudy.Instance, StudyCatalogue.For("cheese;world=9"));
+        Assert.Same(CheeseStudy.Instance, StudyCatalogue.For("cheese;world=7"));
         var condition = StudyCatalogue.Condition("cheese;region=5");
         Assert.Equal(["cheese", "cheese;region=5"], condition.Settings.Select(s => s.Spec));
-        Assert.Contains(StudyCatalogue.Conditions, c => c.Spec == "cheese;region=9;world=9");
+        Assert.Contains(StudyCatalogue.Conditions, c => c.Spec == "cheese;region=7;world=7");
         Assert.Equal("cheese;region=1", StudyCatalogue.Resolve("cheese;region=1;timeout=500").Spec);
     }
 
@@ -49,11 +49,11 @@ public sealed class CheeseStudyTests
     public void The_shipped_study_file_trains_nine_quick_agents_with_the_games_recipe()
     {
         var study = Misgen.Sweeps.Study.Load(Path.Combine(Misgen.Tests.Sweeps.StudyFileTests.RepoRoot(), "studies", "cheese-regions.yaml"));
-        Assert.Equal(["cheese;region=5;world=9", "cheese;region=1;world=9", "cheese;region=9;world=9"], study.Conditions.Select(c => c.Env));
+        Assert.Equal(["cheese;region=5;world=7", "cheese;region=1;world=7", "cheese;region=7;world=7"], study.Conditions.Select(c => c.Env));
         Assert.Equal([5, 2, 2], study.Conditions.Select(c => c.Seeds.Count));
         Assert.All(study.Conditions, c => Assert.Equal("cheese-quick", c.Preset));
-        Assert.All(study.Conditions, c => Assert.Equal("cheese;world=9", c.Settings[0].Spec));
-        var config = Misgen.Rl.Recipe.Config("cheese-quick", Misgen.Envs.EnvSpec.Parse("cheese;region=5;world=9"));
-        Assert.Equal((400_000L, 0.003f, 32), (config.TotalSteps, config.EntCoef, config.ObservationSize));
+        Assert.All(study.Conditions, c => Assert.Equal("cheese;world=7", c.Settings[0].Spec));
+        var config = Misgen.Rl.Recipe.Config("cheese-quick", Misgen.Envs.EnvSpec.Parse("cheese;region=5;world=7"));
+        Assert.Equal((350_000L, 0.003f, 32), (config.TotalSteps, config.EntCoef, config.ObservationSize));
     }
 }

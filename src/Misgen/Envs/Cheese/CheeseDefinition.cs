@@ -50,13 +50,13 @@ public sealed class CheeseDefinition : GameDefinition
         [new('#', "wall"), new('.', "open"), new('A', "mouse"), new('C', "cheese")];
 
     /// <summary>
-    /// The quick CPU recipe for `cheese;world=9` agents: `fast` with a smaller entropy bonus (as the textured maze
-    /// has it) and 400k steps; found by a short search (docs/CHEESE.md, BENCHMARKS.md "The cheese maze").
+    /// The quick CPU recipe for `cheese;world=7` agents: `fast` with a smaller entropy bonus (as the textured maze
+    /// has it) and 350k steps; found by a short search (docs/CHEESE.md, BENCHMARKS.md "The cheese maze").
     /// </summary>
     public override IReadOnlyList<GamePreset> Presets { get; } =
     [
-        new("cheese-quick", "fast", ["total_steps=400000", "ent_coef=0.003"],
-            "the cheese maze's CPU recipe for world=9 (about 9 minutes per agent on one loaded core; see docs/CHEESE.md)"),
+        new("cheese-quick", "fast", ["total_steps=350000", "ent_coef=0.003"],
+            "the cheese maze's CPU recipe for world=7 (about 8 minutes per agent on one loaded core; see docs/CHEESE.md)"),
     ];
 
     public override GameConfig Parse(string body, SpecValues options) =>

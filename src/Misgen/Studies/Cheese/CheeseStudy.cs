@@ -7,8 +7,8 @@ namespace Misgen.Studies.Cheese;
 /// The cheese-maze study (Langosco et al. 2022, "Maze I"; docs/CHEESE.md): agents trained with the cheese in
 /// the maze's top-right RxR region, tested with the cheese anywhere, measured by how often they reach the
 /// cheese when it lies outside the top-right 5x5 and how often they go to the corner first. Conditions: the
-/// published world (25 tiles, regions 1, 5 and 15) and the quick world of 9 tiles this project's CPU agents
-/// train on (regions 1, 5 and 9, the largest that world allows).
+/// published world (25 tiles, regions 1, 5 and 15) and the quick world of 7 tiles this project's CPU agents
+/// train on (regions 1, 5 and 7, the largest that world allows).
 /// </summary>
 public sealed class CheeseStudy : StudyModule
 {
@@ -21,7 +21,7 @@ public sealed class CheeseStudy : StudyModule
     ];
 
     /// <summary>The world side of the quick CPU recipe (docs/CHEESE.md, "The quick recipe").</summary>
-    public const int QuickWorld = 9;
+    public const int QuickWorld = 7;
 
     private readonly IReadOnlyList<TrainingCondition> conditions;
 
