@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Misgen.Analysis;
 using Misgen.Eval;
+using Misgen.Interp;
 
 namespace Misgen.Cli.Verbs;
 
@@ -27,6 +28,7 @@ internal static class ReportVerb
                 Outliers = new OutlierOptions(Seed: parseResult.GetValue(seed)),
                 // Agents whose directories still hold their weights get a GIF of their unusual behaviour.
                 OutlierGif = OutlierVideos.From(store),
+                Inside = ReportPictures.From(),
             });
             Console.WriteLine($"wrote {path}");
             return Cli.Done;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Misgen.Analysis;
 using Misgen.Eval;
+using Misgen.Interp;
 using Misgen.Sweeps;
 
 namespace Misgen.Cli.Verbs;
@@ -186,7 +187,7 @@ internal static class SweepVerb
             SweepCollector.Collect(plan, layout, new ResultsStoreSink(store, s, layout));
             if (store.EpisodeCount() == 0) throw new MisgenInputException($"no evaluation is done yet in {layout.Out}; run the study first (misgen sweep run)");
             string path = Path.Combine(layout.Out, "report.html");
-            StudyReport.Write(store, path, new ReportOptions { Title = $"Misgen study {plan.Name}", OutlierGif = OutlierVideos.From(store) });
+            StudyReport.Write(store, path, new ReportOptions { Title = $"Misgen study {plan.Name}", OutlierGif = OutlierVideos.From(store), Inside = ReportPictures.From() });
             Console.WriteLine($"wrote {path}");
             return Cli.Done;
         });

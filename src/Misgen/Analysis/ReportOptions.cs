@@ -17,6 +17,9 @@ public sealed record ReportOptions
     /// <summary>Returns a GIF of the agent playing the setting, or null when it cannot (no weights).</summary>
     public Func<OutlierVideoRequest, byte[]?>? OutlierGif { get; init; }
 
+    /// <summary>Draws an agent's vector field and attribution for "Inside the agents", or returns null when it cannot (no weights).</summary>
+    public Func<InsideRequest, InsidePictures?>? Inside { get; init; }
+
     /// <summary>The settings of the OLS figure (x, y); null picks the study's pair when present, else the two best-covered settings.</summary>
     public (string X, string Y)? Regression { get; init; }
 

@@ -45,10 +45,20 @@ public static class StudyReport
 
     public static string Render(ReportData data, ReportOptions options)
     {
+        // Patched and intervened agents (AGENT+VARIANT) are not more agents: the study's sections are drawn over the
+        // agents alone, and the variants appear in "Inside the agents" against their agent.
+        var all = data;
+        var variants = InsideAgents.Variants(data.Agents.Select(a => a.Name));
+        if (variants.Count > 0)
+            data = data with
+            {
+                Agents = data.Agents.Where(a => !variants.Contains(a.Name)).ToList(),
+                Metrics = data.Metrics.Where(m => !variants.Contains(m.Agent)).ToList(),
+                Curves = data.Curves.Where(c => !variants.Contains(c.Agent)).ToList(),
+            };
         var settings = data.Settings.Where(s => data.Metrics.Any(m => m.Setting == s.Spec)).ToList();
-        var matrix = AgentMatrix.FromMetrics(data.Metrics);
-        var outliers = data.Agents.Count >= 3 ? Outliers.Detect(matrix, options.Outliers) : [];
-        var flagged = outliers.Where(o => o.Flagged).OrderByDescending(o => o.RobustScore / options.Outliers.RobustThreshold + o.IsolationScore / options.Outliers.IsolationThreshold).ToList();
+        var outliers = InsideAgents.Outliers(data.Metrics, options.Outliers);
+        var flagged = InsideAgents.Flagged(outliers, options.Outliers);
         var flaggedNames = flagged.Select(o => o.Agent).ToHashSet();
 
         var html = new StringBuilder();
@@ -66,13 +76,14 @@ public static class StudyReport
         html.Append("</div></header>");
 
         html.Append("<nav><a href=\"#setup\">Setup</a><a href=\"#scatter\">Settings</a><a href=\"#table\">Agents × settings</a>")
-            .Append("<a href=\"#ols\">Regression</a><a href=\"#outliers\">Outliers</a><a href=\"#training\">Training</a></nav>");
+            .Append("<a href=\"#ols\">Regression</a><a href=\"#outliers\">Outliers</a><a href=\"#inside\">Inside the agents</a><a href=\"#training\">Training</a></nav>");
 
         AppendSetup(html, data, settings);
         AppendScatters(html, settings, data.Metrics);
         AppendTable(html, data, settings, flaggedNames);
         AppendRegression(html, settings, data.Metrics, options);
         AppendOutliers(html, data, outliers, flagged, options);
+        InsideSection.Append(html, all, settings, outliers, options);
         AppendTraining(html, data.Curves);
 
         html.Append("<footer>Preference = n(obj1) / (n(obj1) + n(obj2)), timeouts excluded, with a 95% Wilson interval. ")
@@ -324,6 +335,11 @@ public static class StudyReport
         .card li{margin:3px 0}
         .video img{width:192px;height:auto;image-rendering:pixelated;border-radius:4px;display:block}
         .video figcaption{font-size:11px;color:var(--muted);margin-top:4px}
+        .card.median{border-left-color:#2563eb}
+        .card figure{margin:8px 0}
+        .field svg{width:100%;height:auto}
+        .field figcaption{font-size:11px;color:var(--muted);margin-top:4px}
+        .card .video img{width:100%;max-width:384px}
         details summary{cursor:pointer;color:var(--accent);font-weight:600;margin:6px 0}
         footer{color:var(--muted);font-size:12px;margin-top:24px;max-width:1000px}
         @media (max-width:900px){.two{grid-template-columns:1fr}}

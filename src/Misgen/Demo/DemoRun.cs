@@ -2,6 +2,7 @@ using System.Globalization;
 using Misgen.Analysis;
 using Misgen.Envs;
 using Misgen.Eval;
+using Misgen.Interp;
 using Misgen.Rl;
 using Misgen.Studies;
 
@@ -95,16 +96,42 @@ public static class DemoRun
                 cancel: cancel);
             Finish();
             log(string.Create(CultureInfo.InvariantCulture, $"evaluation done at {clock.Elapsed.TotalMinutes:F1} min"));
+            ColourChannelTest(evaluator, store, agents, settings, log, cancel);
 
             string reportPath = Path.Combine(outDir, "report.html");
             StudyReport.Write(store, reportPath, new ReportOptions
             {
                 Title = $"Misgen demo: {options.Agents} agents trained on {condition.Spec}",
                 OutlierGif = OutlierVideos.From(store),
+                Inside = ReportPictures.From(),
             });
             log(string.Create(CultureInfo.InvariantCulture, $"report: {reportPath} ({clock.Elapsed.TotalMinutes:F1} min in all)"));
             return reportPath;
         }
+    }
+
+    /// <summary>
+    /// The report's colour-channel test: the agents "Inside the agents" looks into (flagged outliers and the agent
+    /// nearest the median) evaluated again with the R, G and B input channels zeroed in turn, on the headline settings.
+    /// A few seconds for `fast` agents, so it runs whatever the budget; stored episodes are not run again.
+    /// </summary>
+    private static void ColourChannelTest(Evaluator evaluator, ResultsStore store, IReadOnlyList<EvalAgent> agents, IReadOnlyList<Setting> settings,
+        Action<string> log, CancellationToken cancel)
+    {
+        var chosen = InsideAgents.Choose(store.Metrics(), new ReportOptions()).ToHashSet(StringComparer.Ordinal);
+        var headline = settings.Where(s => HeadlineRank(s.Spec) < HeadlineObjects.Count).ToList();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        int ran = 0;
+        foreach (var agent in agents.Where(a => chosen.Contains(a.Record.Name)))
+            foreach (string name in InsideAgents.ColourInterventions)
+                foreach (var setting in headline)
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    var variant = AgentVariant.Create(agent, setting.Env, [], InputIntervention.Parse(name));
+                    ran += evaluator.Evaluate(variant, setting, cancel).Ran;
+                }
+        log(string.Create(CultureInfo.InvariantCulture,
+            $"colour-channel test (R, G, B zeroed) of {string.Join(", ", chosen.Order(StringComparer.Ordinal))}: {ran} episodes in {clock.Elapsed.TotalSeconds:F1} s"));
     }
 
     private static int HeadlineRank(string settingSpec)

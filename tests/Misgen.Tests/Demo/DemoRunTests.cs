@@ -34,7 +34,16 @@ public sealed class DemoRunTests : IDisposable
         long episodes;
         using (var store = ResultsStore.Open(Path.Combine(dir, "results.db"), mustExist: true))
             episodes = store.EpisodeCount();
-        Assert.Equal(2L * settings * 6, episodes);
+        // Every agent on every setting, then the colour-channel test of the agent nearest the median (with two agents,
+        // no outliers: the first by name) with R, G and B zeroed on the three headline settings.
+        Assert.Equal(2L * settings * 6 + 3 * 3 * 6, episodes);
+        Assert.Contains("id=\"inside\"", html);
+        Assert.Contains(lines, l => l.StartsWith("colour-channel test", StringComparison.Ordinal) && l.Contains("maze_yellow-line_textured-s1") && l.Contains("54 episodes"));
+        using (var store = ResultsStore.Open(Path.Combine(dir, "results.db"), mustExist: true))
+        {
+            var variants = store.Metrics().Where(m => m.Agent.StartsWith("maze_yellow-line_textured-s1+", StringComparison.Ordinal)).Select(m => m.Agent).Distinct().Order();
+            Assert.Equal(["maze_yellow-line_textured-s1+zero-b", "maze_yellow-line_textured-s1+zero-g", "maze_yellow-line_textured-s1+zero-r"], variants);
+        }
         // The headline settings are evaluated first.
         Assert.Contains(lines, l => l.Contains("eval [1/") && l.Contains("red-line+yellow-gem"));
         byte[] model = File.ReadAllBytes(Path.Combine(dir, "agents", "maze_yellow-line_textured-s1", "model.safetensors"));
