@@ -1,5 +1,6 @@
 using Misgen.Envs.CoinRun;
 using Misgen.Envs.Heist;
+using Misgen.Envs.Cheese;
 using Misgen.Envs.Maze;
 using Misgen.Envs.Monster;
 using Misgen.Envs.Room;
@@ -21,6 +22,7 @@ public static class GameCatalogue
         TreeDefinition.Instance,
         CoinRunDefinition.Instance,
         HeistDefinition.Instance,
+        CheeseDefinition.Instance,
     ];
 
     /// <summary>The game called <paramref name="name"/> (case-insensitive), or null.</summary>

@@ -1,6 +1,7 @@
 using Misgen.Envs;
 using Misgen.Eval;
 using Misgen.Studies.CoinRun;
+using Misgen.Studies.Cheese;
 using Misgen.Studies.ColourShape;
 using Misgen.Studies.GridWorlds;
 using Misgen.Studies.KeysChests;
@@ -19,6 +20,7 @@ public static class StudyCatalogue
         GridWorldsStudy.Instance,
         CoinRunStudy.Instance,
         KeysChestsStudy.Instance,
+        CheeseStudy.Instance,
     ];
 
     /// <summary>The module covering the game of <paramref name="spec"/> (a bare module for games no study covers).</summary>
