@@ -148,6 +148,20 @@ public sealed class ExploreServerTests(ExploreFixture fx) : IClassFixture<Explor
     }
 
     [Fact]
+    public async Task Channel_search_labels_appear_under_the_layers_channels()
+    {
+        var before = await Ok("/api/channels", new { agent = "s1", level = new { seed = 1 }, layer = "embedder.relu3", spec = ExploreFixture.Spec + ";timeout=40" });
+        Assert.Null(before["labels"]);
+        var search = await Ok("/api/labels", new { agent = "s1", layer = "embedder.relu3", pairs = 8, spec = ExploreFixture.Spec + ";timeout=40" });
+        var labels = search["labels"]!.AsObject();
+        Assert.True((int)search["pairs"]! > 0);
+        Assert.NotEmpty(labels);
+        Assert.All(labels, kv => Assert.Contains((string)kv.Value!, new[] { "left", "down", "up", "right" }));
+        var after = await Ok("/api/channels", new { agent = "s1", level = new { seed = 1 }, layer = "embedder.relu3", spec = ExploreFixture.Spec + ";timeout=40" });
+        Assert.Equal(labels.ToJsonString(), after["labels"]!.ToJsonString());
+    }
+
+    [Fact]
     public async Task A_game_that_cannot_build_levels_from_a_grid_is_shown_but_not_editable()
     {
         var level = await Ok("/api/level", new { agent = "s1", spec = "room", level = new { seed = 3 } });
