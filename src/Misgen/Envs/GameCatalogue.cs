@@ -1,6 +1,6 @@
+using Misgen.Envs.Cheese;
 using Misgen.Envs.CoinRun;
 using Misgen.Envs.Heist;
-using Misgen.Envs.Cheese;
 using Misgen.Envs.Maze;
 using Misgen.Envs.Monster;
 using Misgen.Envs.Room;
