@@ -1,3 +1,6 @@
+using Misgen.Envs.Cheese;
+using Misgen.Envs.CoinRun;
+using Misgen.Envs.Heist;
 using Misgen.Envs.Maze;
 using Misgen.Envs.Monster;
 using Misgen.Envs.Room;
@@ -17,6 +20,9 @@ public static class GameCatalogue
         RoomDefinition.Instance,
         MonsterDefinition.Instance,
         TreeDefinition.Instance,
+        CoinRunDefinition.Instance,
+        HeistDefinition.Instance,
+        CheeseDefinition.Instance,
     ];
 
     /// <summary>The game called <paramref name="name"/> (case-insensitive), or null.</summary>

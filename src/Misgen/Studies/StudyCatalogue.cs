@@ -1,7 +1,10 @@
 using Misgen.Envs;
 using Misgen.Eval;
+using Misgen.Studies.CoinRun;
+using Misgen.Studies.Cheese;
 using Misgen.Studies.ColourShape;
 using Misgen.Studies.GridWorlds;
+using Misgen.Studies.KeysChests;
 
 namespace Misgen.Studies;
 
@@ -15,6 +18,9 @@ public static class StudyCatalogue
     [
         ColourShapeStudy.Instance,
         GridWorldsStudy.Instance,
+        CoinRunStudy.Instance,
+        KeysChestsStudy.Instance,
+        CheeseStudy.Instance,
     ];
 
     /// <summary>The module covering the game of <paramref name="spec"/> (a bare module for games no study covers).</summary>
