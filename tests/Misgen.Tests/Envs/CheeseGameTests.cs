@@ -174,7 +174,12 @@ public sealed class CheeseGameTests : IDisposable
         var edited = (CheeseGame)CheeseDefinition.Instance.FromGrid(spec, grid);
         Assert.Equal(grid, edited.Describe().Grid);
         Assert.Equal(generated.CornerCell, edited.CornerCell);
+        Assert.Equal(0, edited.Level.BackgroundIndex);
         edited.SetBackground(generated.Level.BackgroundIndex);
+        // The whole `misgen level` text (grid, then the agent and entity lines) carries the background too.
+        var text = generated.Describe().ToText().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEqual(0, generated.Level.BackgroundIndex);
+        Assert.Equal(generated.Level.BackgroundIndex, ((CheeseGame)CheeseDefinition.Instance.FromGrid(spec, text)).Level.BackgroundIndex);
         var renderer = CheeseRenderer.For(25, 64);
         var frameA = new byte[renderer.FrameBytes];
         var frameB = new byte[renderer.FrameBytes];
