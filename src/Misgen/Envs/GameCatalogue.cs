@@ -1,6 +1,10 @@
 using Misgen.Envs.Cheese;
+using Misgen.Envs.CoinRun;
+using Misgen.Envs.Heist;
 using Misgen.Envs.Maze;
+using Misgen.Envs.Monster;
 using Misgen.Envs.Room;
+using Misgen.Envs.Tree;
 
 namespace Misgen.Envs;
 
@@ -14,6 +18,10 @@ public static class GameCatalogue
     [
         MazeDefinition.Instance,
         RoomDefinition.Instance,
+        MonsterDefinition.Instance,
+        TreeDefinition.Instance,
+        CoinRunDefinition.Instance,
+        HeistDefinition.Instance,
         CheeseDefinition.Instance,
     ];
 
