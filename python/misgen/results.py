@@ -1,6 +1,7 @@
 """misgen.results: results.db's metrics and episodes, computed by Misgen (as `misgen export` writes them)."""
 
 import csv
+import math
 import io
 import os
 
@@ -13,7 +14,7 @@ def results(path, table="metrics"):
     """
     The `table` ("metrics": one row per agent and setting; "episodes": one row per episode) of a results.db,
     the same numbers as `misgen export`. A pandas DataFrame when pandas is installed; otherwise a dict of
-    column name -> numpy array (int64 or float64 for numbers, NaN for an empty cell; object arrays of str for text).
+    column name -> plain list (int or float for numbers, float("nan") for an empty cell; str for text).
     """
     lib = _native.lib()
     text = _native.take_text(lib.misgen_results_csv, _native.utf8(os.fspath(path), "results path"),
@@ -38,10 +39,10 @@ def _columns(text):
 def _array(values):
     try:
         if all(v != "" for v in values):
-            return np.array([int(v) for v in values], dtype=np.int64)
+            return [int(v) for v in values]
     except ValueError:
         pass
     try:
-        return np.array([float(v) if v != "" else np.nan for v in values], dtype=np.float64)
+        return [float(v) if v != "" else math.nan for v in values]
     except ValueError:
-        return np.array(values, dtype=object)
+        return list(values)

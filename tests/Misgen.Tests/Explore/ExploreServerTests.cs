@@ -148,6 +148,45 @@ public sealed class ExploreServerTests(ExploreFixture fx) : IClassFixture<Explor
     }
 
     [Fact]
+    public async Task Channel_search_labels_appear_under_the_layers_channels()
+    {
+        var before = await Ok("/api/channels", new { agent = "s1", level = new { seed = 1 }, layer = "embedder.relu3", spec = ExploreFixture.Spec + ";timeout=40" });
+        Assert.Null(before["labels"]);
+        var search = await Ok("/api/labels", new { agent = "s1", layer = "embedder.relu3", pairs = 8, spec = ExploreFixture.Spec + ";timeout=40" });
+        var labels = search["labels"]!.AsObject();
+        Assert.True((int)search["pairs"]! > 0);
+        Assert.NotEmpty(labels);
+        Assert.All(labels, kv => Assert.Contains((string)kv.Value!, new[] { "left", "down", "up", "right" }));
+        var after = await Ok("/api/channels", new { agent = "s1", level = new { seed = 1 }, layer = "embedder.relu3", spec = ExploreFixture.Spec + ";timeout=40" });
+        Assert.Equal(labels.ToJsonString(), after["labels"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task The_cheese_maze_is_edited_and_its_cheese_vector_applied_through_the_catalogue_alone()
+    {
+        const string cheese = "cheese;world=9;size=9";
+        var level = await Ok("/api/level", new { agent = "s1", spec = cheese, level = new { seed = 4 } });
+        Assert.True((bool)level["editable"]!);
+        Assert.Equal("cheese", (string)level["goals"]![0]!["name"]!);
+        var rows = level["grid"]!.AsArray().Select(r => (string)r!).ToArray();
+        var withoutCheese = rows.Select(r => r.Replace('C', '.')).ToArray();
+        // The cheese vector's recipe: act(with cheese) - act(without), subtracted.
+        var field = await Ok("/api/field", new
+        {
+            agent = "s1", spec = cheese, level = new { grid = rows },
+            patches = new object[] { new { kind = "add", layer = "embedder.block2.res1.resadd", coefficient = -1.0, b = new { grid = withoutCheese } } },
+        });
+        Assert.NotEqual(Floats(field["before"]), Floats(field["probabilities"]));
+        // Applied to the level without the cheese, with the vector taken there too, it changes nothing.
+        var same = await Ok("/api/field", new
+        {
+            agent = "s1", spec = cheese, level = new { grid = withoutCheese },
+            patches = new object[] { new { kind = "add", layer = "embedder.block2.res1.resadd", coefficient = -1.0, b = new { grid = withoutCheese } } },
+        });
+        Assert.Equal(Floats(same["before"]), Floats(same["probabilities"]));
+    }
+
+    [Fact]
     public async Task A_game_that_cannot_build_levels_from_a_grid_is_shown_but_not_editable()
     {
         var level = await Ok("/api/level", new { agent = "s1", spec = "room", level = new { seed = 3 } });
