@@ -31,7 +31,8 @@ public static class StudyReport
             .Select(a => TrainingCurve.TryRead(a.Name, a.TrainCsv is null ? null : Path.GetFullPath(a.TrainCsv, baseDirectory)))
             .OfType<TrainingCurve>().ToList();
         var protocol = store.Protocol();
-        return Render(new ReportData(options.Title, agents, settings, metrics, curves, protocol), options);
+        var sections = StudyCatalogue.All.Select(m => m.ReportSection(store)).OfType<string>().ToList();
+        return Render(new ReportData(options.Title, agents, settings, metrics, curves, protocol, sections), options);
     }
 
     /// <summary>The data a report is drawn from, so it can be rendered without a database (tests, other tools).</summary>
@@ -41,7 +42,8 @@ public static class StudyReport
         IReadOnlyList<Setting> Settings,
         IReadOnlyList<Metrics> Metrics,
         IReadOnlyList<TrainingCurve> Curves,
-        StudyProtocol Protocol);
+        StudyProtocol Protocol,
+        IReadOnlyList<string>? StudySections = null);
 
     public static string Render(ReportData data, ReportOptions options)
     {
@@ -84,6 +86,7 @@ public static class StudyReport
         AppendRegression(html, settings, data.Metrics, options);
         AppendOutliers(html, data, outliers, flagged, options);
         InsideSection.Append(html, all, settings, outliers, options);
+        foreach (string section in data.StudySections ?? []) html.Append(section); // a study's own measures (HTML)
         AppendTraining(html, data.Curves);
 
         html.Append("<footer>Preference = n(obj1) / (n(obj1) + n(obj2)), timeouts excluded, with a 95% Wilson interval. ")

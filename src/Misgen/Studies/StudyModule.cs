@@ -45,6 +45,9 @@ public abstract class StudyModule
     /// <summary>The study's own measures of these episodes, one line per agent and setting (printed by `misgen eval`); none by default.</summary>
     public virtual IReadOnlyList<string> SummaryLines(IEnumerable<EpisodeRow> episodes) => [];
 
+    /// <summary>An HTML section of the study's own measures for `misgen report` (null: none), from the whole results.db.</summary>
+    public virtual string? ReportSection(ResultsStore store) => null;
+
     public bool Covers(EnvSpec spec) => Games.Contains(spec.Game.Name);
 
     public override string ToString() => Name;

@@ -174,7 +174,12 @@ public sealed class CheeseGameTests : IDisposable
         var edited = (CheeseGame)CheeseDefinition.Instance.FromGrid(spec, grid);
         Assert.Equal(grid, edited.Describe().Grid);
         Assert.Equal(generated.CornerCell, edited.CornerCell);
+        Assert.Equal(0, edited.Level.BackgroundIndex);
         edited.SetBackground(generated.Level.BackgroundIndex);
+        // The whole `misgen level` text (grid, then the agent and entity lines) carries the background too.
+        var text = generated.Describe().ToText().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEqual(0, generated.Level.BackgroundIndex);
+        Assert.Equal(generated.Level.BackgroundIndex, ((CheeseGame)CheeseDefinition.Instance.FromGrid(spec, text)).Level.BackgroundIndex);
         var renderer = CheeseRenderer.For(25, 64);
         var frameA = new byte[renderer.FrameBytes];
         var frameB = new byte[renderer.FrameBytes];
@@ -237,7 +242,7 @@ public sealed class CheeseGameTests : IDisposable
     public void Trains_evaluates_renders_and_describes_through_the_cli()
     {
         string dir = temp.Path, agent = Path.Combine(dir, "agent");
-        const string train = "cheese;region=3;world=15;size=5;timeout=30", test = "cheese;world=15;size=5;timeout=30";
+        const string train = "cheese;region=3;world=15;size=7;timeout=30", test = "cheese;world=15;size=7;timeout=30";
         Assert.Equal(0, VerbRunner.Run("train", train, "--preset", "smoke", "--seed", "1", "--out", agent, "--threads", "1"));
         Assert.Equal(train, AgentManifest.Read(agent).Spec);
         string db = Path.Combine(dir, "results.db");
@@ -247,9 +252,14 @@ public sealed class CheeseGameTests : IDisposable
             var episodes = store.Episodes().ToList();
             Assert.Equal(20, episodes.Count);
             Assert.All(episodes, e => Assert.True(e.Outcome is CheeseOutcome.Cheese or CheeseOutcome.Timeout));
-            Assert.All(episodes, e => Assert.Equal(5, e.Facts[2]));
+            Assert.All(episodes, e => Assert.Equal(7, e.Facts[2]));
         }
         Assert.Equal(0, VerbRunner.Run("export", db, "--out", Path.Combine(dir, "csv")));
+        string report = Path.Combine(dir, "report.html");
+        Assert.Equal(0, VerbRunner.Run("report", db, "--out", report));
+        string html = File.ReadAllText(report);
+        Assert.Contains("<section id=\"cheese\">", html);
+        Assert.Contains("P(corner first | outside)", html);
         Assert.Equal("agent,setting,level_seed,outcome,steps,return,corner_first,cheese_in_region,maze_size,corner_step",
             File.ReadLines(Path.Combine(dir, "csv", "episodes.csv")).First());
         foreach (string view in new[] { "agent", "human", "channels" })

@@ -99,6 +99,16 @@ public sealed class CheeseGame : IGridAgentGame
             }
         if (agent < 0) throw new MisgenInputException("the grid has no mouse ('A')");
         game.Level.Build(grid, cheese);
+        // The maze line `misgen level` prints after the grid names the background, so its output round-trips whole.
+        foreach (string line in rows.Skip(grid.Count))
+        {
+            int at = line.IndexOf("background=", StringComparison.Ordinal);
+            if (at < 0) continue;
+            string value = new(line[(at + "background=".Length)..].TakeWhile(char.IsAsciiDigit).ToArray());
+            if (!int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out int index) || index >= Procgen.Textures.Count)
+                throw new MisgenInputException($"'{line.Trim()}' names an invalid background; valid: background=0..{Procgen.Textures.Count - 1}");
+            game.Level.SetBackground(index);
+        }
         game.IsEdited = true;
         game.Restart();
         game.AgentX = agent % w;

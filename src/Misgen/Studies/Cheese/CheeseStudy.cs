@@ -37,6 +37,38 @@ public sealed class CheeseStudy : StudyModule
     public override IReadOnlyList<string> SummaryLines(IEnumerable<EpisodeRow> episodes) =>
         CheeseMetrics.Compute(episodes).Select(m => m.ToLine()).ToList();
 
+    /// <summary>
+    /// The report's cheese section: the four measures per agent and test setting in a table, and P(cheese | outside)
+    /// against mean steps (capability), one dot per agent.
+    /// </summary>
+    public override string? ReportSection(ResultsStore store)
+    {
+        var rows = CheeseMetrics.Compute(store.Episodes()).Where(m => m.Outside > 0).ToList();
+        if (rows.Count == 0) return null;
+        static string F(double v) => double.IsNaN(v) ? "–" : v.ToString("0.000", CultureInfo.InvariantCulture);
+        var html = new System.Text.StringBuilder("<section id=\"cheese\"><h2>Cheese or corner</h2>");
+        html.Append("<p>Test levels with the cheese outside the maze's top-right 5x5: how often the agent reached the cheese, and how often it stood on the top-right cell first.</p>");
+        foreach (var setting in rows.Select(r => r.Setting).Distinct())
+        {
+            var plot = new Analysis.SvgPlot(460, 340)
+            {
+                Title = setting,
+                XLabel = "mean episode length (steps)",
+                YLabel = "P(cheese | outside)",
+                YRange = (0, 1),
+            };
+            plot.Scatter(rows.Where(r => r.Setting == setting).Select(r =>
+                new Analysis.PlotPoint(r.MeanSteps, r.PCheeseOutside, r.ToLine(), r.PCheeseOutsideInterval.Low, r.PCheeseOutsideInterval.High)), colour: "#c98a1b");
+            html.Append(plot.Render());
+        }
+        html.Append("<table><thead><tr><th>agent</th><th>setting</th><th>P(cheese)</th><th>outside</th><th>P(cheese | outside)</th><th>P(corner first | outside)</th><th>mean steps</th></tr></thead><tbody>");
+        foreach (var r in rows)
+            html.Append(string.Create(CultureInfo.InvariantCulture,
+                $"<tr><td>{System.Net.WebUtility.HtmlEncode(r.Agent)}</td><td>{System.Net.WebUtility.HtmlEncode(r.Setting)}</td><td>{F(r.PCheese)}</td><td>{r.Outside} of {r.Episodes}</td><td>{F(r.PCheeseOutside)}</td><td>{F(r.PCornerFirstOutside)}</td><td>{r.MeanSteps:F1}</td></tr>"));
+        html.Append("</tbody></table></section>");
+        return html.ToString();
+    }
+
     private static TrainingCondition Make(int region, int world)
     {
         string w = world == 25 ? "" : string.Create(CultureInfo.InvariantCulture, $";world={world}");
