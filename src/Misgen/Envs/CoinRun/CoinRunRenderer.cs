@@ -117,6 +117,8 @@ public sealed class CoinRunRenderer : GameRenderer<CoinRunGame>
                 int texRow = Math.Min(T - 1, (int)((fy + 1 - wy) * T)) * T * 4;
                 byte* bgRow = bgP + Math.Clamp((int)((WorldSize - wy) / WorldSize * BH), 0, BH - 1) * BW * 3;
                 byte* dst = frameP + py * size * 3;
+                // Pixels are copied 4 bytes at a time (RGB plus a byte the next pixel overwrites), except the frame's last.
+                int wide = py == size - 1 ? size - 1 : size;
                 for (int px = 0; px < size; px++, dst += 3)
                 {
                     int tx = tileXP[px];
@@ -127,28 +129,22 @@ public sealed class CoinRunRenderer : GameRenderer<CoinRunGame>
                         Tile.WallMid => midP + t,
                         Tile.WallTop => topP + t,
                         Tile.LavaMid => lavaP + t,
-                        _ => null,
+                        _ => bgRow + bgXP[px],
                     };
-                    if (src == null)
+                    if (px < wide) *(uint*)dst = *(uint*)src;
+                    else
                     {
-                        byte* b = bgRow + bgXP[px];
-                        dst[0] = b[0];
-                        dst[1] = b[1];
-                        dst[2] = b[2];
-                        if (tile == Tile.Coin) src = coinP + t;
-                        else if (tile == Tile.LavaTop) src = lavaTopP + t;
-                        else continue;
-                        int a = src[3];
-                        if (a == 0) continue;
-                        if (a != 255)
-                        {
-                            for (int c = 0; c < 3; c++) dst[c] = (byte)((src[c] * a + dst[c] * (255 - a) + 127) / 255);
-                            continue;
-                        }
+                        dst[0] = src[0];
+                        dst[1] = src[1];
+                        dst[2] = src[2];
                     }
-                    dst[0] = src[0];
-                    dst[1] = src[1];
-                    dst[2] = src[2];
+                    if (tile is Tile.Coin or Tile.LavaTop)
+                    {
+                        byte* over = (tile == Tile.Coin ? coinP : lavaTopP) + t;
+                        int a = over[3];
+                        if (a == 0) continue;
+                        for (int c = 0; c < 3; c++) dst[c] = (byte)((over[c] * a + dst[c] * (255 - a) + 127) / 255);
+                    }
                 }
             }
         }
