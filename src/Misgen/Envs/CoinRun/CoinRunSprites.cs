@@ -254,9 +254,8 @@ public static class CoinRunSprites
                 double t = y / (double)(BackgroundHeight - 1);
                 var c = (skyTop.R + (skyBottom.R - skyTop.R) * t, skyTop.G + (skyBottom.G - skyTop.G) * t, skyTop.B + (skyBottom.B - skyTop.B) * t);
                 double u = x / (double)BackgroundWidth * 2 * Math.PI;
-                // The view shows the bottom sixth of the world, so the skyline sits there.
-                double h1 = 0.86 + 0.05 * Math.Sin(2 * u + p1) + 0.03 * Math.Sin(5 * u + p2);
-                double h2 = 0.94 + 0.03 * Math.Sin(3 * u + p2) + 0.02 * Math.Sin(7 * u + p1);
+                double h1 = 0.62 + 0.08 * Math.Sin(2 * u + p1) + 0.04 * Math.Sin(5 * u + p2);
+                double h2 = 0.78 + 0.06 * Math.Sin(3 * u + p2) + 0.03 * Math.Sin(7 * u + p1);
                 if (t > h1) c = hill1;
                 if (t > h2) c = hill2;
                 if (space && Hash(x, y, index) % 97 == 0) c = (0.9, 0.9, 1.0);
