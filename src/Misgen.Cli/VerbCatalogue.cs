@@ -25,6 +25,7 @@ internal static class VerbCatalogue
         yield return AttributeVerb.Create();
         yield return NmfVerb.Create();
         yield return ChannelsVerb.Create();
+        yield return ExploreVerb.Create();
         yield return SweepVerb.Create();
         yield return BenchVerb.Create();
         yield return ForwardVerb.Create();

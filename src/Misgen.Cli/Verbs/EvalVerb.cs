@@ -102,6 +102,10 @@ internal static class EvalVerb
                     $"(shift {shift.PreferenceShift:+0.000;-0.000;0.000}), success {shift.Changed.SuccessRate:P1} against {shift.Base.SuccessRate:P1}"));
             if (variants.Count > 0 && shifts.Count == 0)
                 Console.WriteLine("(evaluate the unpatched agents on the same settings into the same results.db to see the preference shifts)");
+            // A study's own measures of the settings just evaluated (e.g. the cheese maze's P(corner first | outside)).
+            foreach (var module in StudyCatalogue.All.Where(m => chosen.Any(s => m.Covers(s.Env))))
+                foreach (string line in module.SummaryLines(chosen.SelectMany(s => store.Episodes(s.Spec))))
+                    Console.WriteLine(line);
             double seconds = Math.Max(1e-3, clock.Elapsed.TotalSeconds);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"done: {ran} new episodes in {seconds:F1} s ({ran / seconds:F0} episodes/s, {samples / seconds:F0} forward samples/s); {store.EpisodeCount()} in {store.Path}"));

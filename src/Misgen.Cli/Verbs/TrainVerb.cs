@@ -70,7 +70,8 @@ internal static class TrainVerb
         static string Or(double x, string format) => double.IsNaN(x) ? "-" : x.ToString(format, CultureInfo.InvariantCulture);
         return string.Create(CultureInfo.InvariantCulture,
             $"{s.Update}/{s.NumUpdates}  {s.Timesteps:N0} steps  {s.StepsPerSecond:N0}/s  return {Or(s.MeanReturn, "F2")}  " +
-            $"success {Or(s.SuccessRate * 100, "0'%'")}  length {Or(s.MeanLength, "F1")}  ETA {TimeSpan.FromSeconds(Math.Max(0, eta)):hh\\:mm\\:ss}");
+            $"success {Or(s.SuccessRate * 100, "0'%'")}  length {Or(s.MeanLength, "F1")}  ETA {TimeSpan.FromSeconds(Math.Max(0, eta)):hh\\:mm\\:ss}")
+            + (s.Continual is { } c ? string.Create(CultureInfo.InvariantCulture, $"  reward/step {c.RewardPerStep:F3}") : "");
     }
 
     // CI and Slurm logs: one plain line per update (at most about every 5 s).

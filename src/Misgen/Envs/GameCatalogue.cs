@@ -1,6 +1,10 @@
+using Misgen.Envs.Cheese;
 using Misgen.Envs.CoinRun;
+using Misgen.Envs.Heist;
 using Misgen.Envs.Maze;
+using Misgen.Envs.Monster;
 using Misgen.Envs.Room;
+using Misgen.Envs.Tree;
 
 namespace Misgen.Envs;
 
@@ -14,7 +18,11 @@ public static class GameCatalogue
     [
         MazeDefinition.Instance,
         RoomDefinition.Instance,
+        MonsterDefinition.Instance,
+        TreeDefinition.Instance,
         CoinRunDefinition.Instance,
+        HeistDefinition.Instance,
+        CheeseDefinition.Instance,
     ];
 
     /// <summary>The game called <paramref name="name"/> (case-insensitive), or null.</summary>

@@ -19,4 +19,10 @@ public abstract class GameConfig
 
     /// <summary>Steps after which an episode is truncated.</summary>
     public abstract int Timeout { get; }
+
+    /// <summary>
+    /// A continual world: one episode per env that never ends (the tree world's default). Training then logs
+    /// the reward per step and the running games' facts instead of finished episodes.
+    /// </summary>
+    public virtual bool IsContinual => false;
 }

@@ -35,6 +35,12 @@ public interface IGridAgentGame : IGame
     /// </summary>
     void SetWall(int x, int y, bool wall);
 
+    /// <summary>
+    /// The top-right cell of the playable maze, where a corner-seeking agent heads (decision squares). Default: the
+    /// grid's top-right cell; a game whose maze sits inside a wall margin says otherwise.
+    /// </summary>
+    (int X, int Y) CornerCell => (GridWidth - 1, GridHeight - 1);
+
     /// <summary>The goal cells still in the level, the rewarded goal first.</summary>
     IReadOnlyList<GridGoal> Goals { get; }
 

@@ -52,13 +52,14 @@ public sealed class VecEnv : IDisposable, IParallelWork
         for (int i = 0; i < count; i++) games[i] = spec.Game.CreateGame(spec);
         if ((long)count * FrameBytes > Array.MaxLength || (long)count * layerBytes > Array.MaxLength)
             throw new MisgenInputException($"{count} observations of {Shape} do not fit in memory; use fewer envs or a smaller observation");
-        observations = new byte[count * FrameBytes];
+        // Pinned (never moved by the GC): the C ABI lends these buffers to its caller (docs/C-ABI.md).
+        observations = GC.AllocateArray<byte>(count * FrameBytes, pinned: true);
         levelLayers = new byte[count * layerBytes];
         drawnVersion = new int[count];
         active = new bool[count];
-        rewards = new float[count];
-        terminated = new bool[count];
-        truncated = new bool[count];
+        rewards = GC.AllocateArray<float>(count, pinned: true);
+        terminated = GC.AllocateArray<bool>(count, pinned: true);
+        truncated = GC.AllocateArray<bool>(count, pinned: true);
         infos = new EpisodeInfo[count];
         parts = (count + GamesPerPart - 1) / GamesPerPart;
     }

@@ -17,17 +17,19 @@ public static class EpisodeRecorder
         using var envs = new VecEnv(setting.Env, 1, LevelSampler.Queue([levelSeed]), model.Config.InputSize, new WorkerPool(1));
         var rollout = PolicyRollout.WithEpisodeStreams(envs, model, level => ActionSampling.ForEpisode(agentName, setting.Spec, level));
         var frames = new List<byte[]>();
+        // Frames are pictures: one-hot plane observations (gridworlds) are drawn as their game shows them.
+        byte[] Frame() => envs.Shape.IsRgb ? envs.Observations.ToArray() : setting.Env.Game.ToRgb(envs.Observations, envs.Shape);
         rollout.Reset();
         while (true)
         {
             // The frame the agent sees; after the last step, the episode's end (the env keeps it once idle).
-            if (frames.Count < maxFrames) frames.Add(envs.Observations.ToArray());
+            if (frames.Count < maxFrames) frames.Add(Frame());
             if (envs.ActiveCount == 0) break;
             rollout.Act();
             rollout.Step();
             if (envs.Infos[0].IsEpisode)
             {
-                if (frames.Count < maxFrames) frames.Add(envs.Observations.ToArray());
+                if (frames.Count < maxFrames) frames.Add(Frame());
                 return (frames, Episode.From(envs.Infos[0], setting.Env.Game.Facts.Count));
             }
         }

@@ -25,7 +25,7 @@ public sealed record DecisionSquare(int X, int Y, GridGoal Goal, string TowardGo
         var (sx, sy) = game.StartCell;
         var paths = new GridPaths(game, sx, sy);
         var toGoal = paths.PathTo(goal.X, goal.Y);
-        int cx = game.GridWidth - 1, cy = game.GridHeight - 1;
+        var (cx, cy) = game.CornerCell;
         var toCorner = paths.PathTo(cx, cy);
         if (toGoal.Count == 0) return (null, $"the {goal.Name} at ({goal.X}, {goal.Y}) cannot be reached from the start");
         if (toCorner.Count == 0) return (null, $"the top-right cell ({cx}, {cy}) cannot be reached from the start");

@@ -140,7 +140,7 @@ public static class AgentTraining
                 throw e.WithAdvice($"{kept}; a rerun would diverge the same way: change the recipe (e.g. a smaller learning_rate) and pass --force");
             }
             rows.Add(stats.ToCsv());
-            AtomicFile.WriteAllText(Path.Combine(agentDir, CsvFile), UpdateStats.CsvHeader + "\n" + string.Join("\n", rows) + "\n");
+            AtomicFile.WriteAllText(Path.Combine(agentDir, CsvFile), UpdateStats.HeaderFor(spec) + "\n" + string.Join("\n", rows) + "\n");
             options.Progress?.Invoke(stats);
             bool stop = options.StopAfterUpdates is { } k && trainer.CompletedUpdates >= k;
             bool cancelled = options.Cancellation.IsCancellationRequested;

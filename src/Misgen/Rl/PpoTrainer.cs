@@ -125,7 +125,7 @@ public sealed class PpoTrainer : IDisposable
 
         // ---- rollout ----
         int episodes = 0, successes = 0, timeouts = 0;
-        double returnSum = 0, lengthSum = 0;
+        double returnSum = 0, lengthSum = 0, rewardSum = 0;
         for (int step = 0; step < config.NumSteps; step++)
         {
             cancel.ThrowIfCancellationRequested();
@@ -146,6 +146,7 @@ public sealed class PpoTrainer : IDisposable
 
             var rewards = rollout.Rewards.AsSpan(step * n, n);
             envs.Rewards.CopyTo(rewards);
+            for (int i = 0; i < n; i++) rewardSum += rewards[i]; // raw, before normalisation
             for (int i = 0; i < n; i++)
             {
                 // Procgen semantics: a timeout ends the episode like reaching the goal (no bootstrap).
@@ -217,7 +218,20 @@ public sealed class PpoTrainer : IDisposable
         return new UpdateStats(update, NumUpdates, Timesteps, episodes, perEpisode(returnSum), perEpisode(lengthSum),
             perEpisode(successes), timeouts, pgSum / minibatches, vSum / minibatches, entSum / minibatches,
             klSum / minibatches, clipSum / minibatches, ExplainedVariance(rollout.Values, rollout.Returns), lr,
-            n * config.NumSteps / seconds, seconds);
+            n * config.NumSteps / seconds, seconds) { Continual = Spec.Config.IsContinual ? ContinualStatsOf(rewardSum) : null };
+    }
+
+    // A continual world never reports a finished episode, so its row says how the running games are doing.
+    private ContinualStats ContinualStatsOf(double rewardSum)
+    {
+        Span<float> facts = stackalloc float[EpisodeFacts.Count];
+        var means = new double[Spec.Game.Facts.Count];
+        for (int i = 0; i < envs.Count; i++)
+        {
+            envs.Game(i).WriteFacts(facts);
+            for (int f = 0; f < means.Length; f++) means[f] += facts[f] / (double)envs.Count;
+        }
+        return new ContinualStats(rewardSum / ((double)envs.Count * config.NumSteps), means);
     }
 
     private string? FirstNonFiniteWeight()

@@ -1,7 +1,10 @@
 using Misgen.Envs;
 using Misgen.Eval;
 using Misgen.Studies.CoinRun;
+using Misgen.Studies.Cheese;
 using Misgen.Studies.ColourShape;
+using Misgen.Studies.GridWorlds;
+using Misgen.Studies.KeysChests;
 
 namespace Misgen.Studies;
 
@@ -14,7 +17,10 @@ public static class StudyCatalogue
     public static IReadOnlyList<StudyModule> All { get; } =
     [
         ColourShapeStudy.Instance,
+        GridWorldsStudy.Instance,
         CoinRunStudy.Instance,
+        KeysChestsStudy.Instance,
+        CheeseStudy.Instance,
     ];
 
     /// <summary>The module covering the game of <paramref name="spec"/> (a bare module for games no study covers).</summary>

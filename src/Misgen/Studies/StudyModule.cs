@@ -42,6 +42,9 @@ public abstract class StudyModule
     /// <summary>Pairs of settings whose preferences the report regresses on each other, preferred first (x, y).</summary>
     public virtual IReadOnlyList<(string X, string Y)> RegressionPairs => [];
 
+    /// <summary>The study's own measures of these episodes, one line per agent and setting (printed by `misgen eval`); none by default.</summary>
+    public virtual IReadOnlyList<string> SummaryLines(IEnumerable<EpisodeRow> episodes) => [];
+
     public bool Covers(EnvSpec spec) => Games.Contains(spec.Game.Name);
 
     public override string ToString() => Name;

@@ -1,3 +1,4 @@
+using Misgen.Envs;
 using Misgen.Studies;
 using System.Globalization;
 using System.Text.RegularExpressions;
@@ -361,7 +362,7 @@ internal static partial class StudyFile
             foreach (var item in items)
             {
                 string v = Scalar(item, field);
-                if (v.Contains(':'))
+                if (v.Contains(':') || EnvSpec.TryParse(v) is not null) // games without a body (monster;timeout=200) have no ':'
                 {
                     string spec = EnvSpecText(item, field);
                     settings.Add(new StudySetting(SettingName(spec), spec));

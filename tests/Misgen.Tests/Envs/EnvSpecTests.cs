@@ -55,7 +55,7 @@ public sealed class EnvSpecTests
     }
 
     [Theory]
-    [InlineData("heist:yellow-line", "heist", "maze")]
+    [InlineData("chaser:yellow-line", "chaser", "maze")]
     [InlineData("maze:mauve-line", "mauve-line", "yellow-line")]
     [InlineData("maze:invisible-line", "invisible-line", "invisible-gem")]
     [InlineData("maze:yellow-line@pink", "pink", "textured")]

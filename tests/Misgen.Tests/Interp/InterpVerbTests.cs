@@ -77,10 +77,12 @@ public sealed class InterpVerbTests : IDisposable
     }
 
     [Fact]
-    public void A_grid_level_for_a_game_that_cannot_build_one_is_exit_code_2()
+    public void A_grid_level_works_for_the_maze_and_is_exit_code_2_for_a_game_that_cannot_build_one()
     {
         File.WriteAllLines(Out("grid.txt"), ["A..", ".#.", "..1"]);
-        Assert.Equal(2, VerbRunner.Run("field", agent, "maze:yellow-line@black;size=3", "--grid", Out("grid.txt"), "--out", Out("g.svg")));
+        Assert.Equal(0, VerbRunner.Run("field", agent, "maze:yellow-line@black;size=3", "--grid", Out("grid.txt"), "--out", Out("g.svg")));
+        Assert.Equal(2, VerbRunner.Run("field", agent, "maze:yellow-line@black;size=5", "--grid", Out("grid.txt"), "--out", Out("g.svg")));
+        Assert.Equal(2, VerbRunner.Run("field", agent, "room", "--grid", Out("grid.txt"), "--out", Out("g.svg")));
     }
 
     private static (int, int) Size(string png)

@@ -92,6 +92,8 @@ public sealed class MazeDefinition : GameDefinition
 
     public override IGame CreateGame(EnvSpec spec) => new MazeGame(spec);
 
+    public override IGame FromGrid(EnvSpec spec, IReadOnlyList<string> grid) => MazeGame.FromGrid(spec, grid);
+
     public override IGameRenderer CreateRenderer(EnvSpec spec, int size) =>
         MazeRenderer.For(spec.ConfigAs<MazeConfig>().WorldSize, size);
 }

@@ -40,14 +40,24 @@ public sealed class MazeGame : IGridAgentGame
 
     public bool IsDone => Outcome != 0;
 
-    /// <summary>Starts the level of <paramref name="levelSeed"/> (procgen: mt19937 seeded with it).</summary>
+    // A level built from a text grid (FromGrid): every reset starts it again, whatever the seed.
+    private Cell[]? gridLayout;
+    private (int X, int Y) start;
+
+    /// <summary>True when the level was laid out from a text grid (<see cref="FromGrid"/>) rather than generated from a seed.</summary>
+    public bool IsFromGrid => gridLayout is not null;
+
+    /// <summary>
+    /// Starts the level of <paramref name="levelSeed"/> (procgen: mt19937 seeded with it); a game built from a grid
+    /// starts its grid again instead.
+    /// </summary>
     public void Reset(int levelSeed)
     {
-        if (levelSeed < 0) throw new MisgenInputException($"level seeds are 0..{int.MaxValue}, got {levelSeed}");
-        Level.Generate(levelSeed, Config.IsDuel);
+        if (gridLayout is not null) Level.Load(gridLayout, Config.IsDuel);
+        else if (levelSeed < 0) throw new MisgenInputException($"level seeds are 0..{int.MaxValue}, got {levelSeed}");
+        else Level.Generate(levelSeed, Config.IsDuel);
         LevelVersion++;
-        AgentX = 0;
-        AgentY = 0;
+        (AgentX, AgentY) = start;
         FacingRight = false;
         Steps = 0;
         Return = 0;
@@ -80,8 +90,59 @@ public sealed class MazeGame : IGridAgentGame
         return x < 0 || y < 0 || x >= w || y >= w || Level[x, y] == Cell.Wall;
     }
 
-    /// <summary>The mouse starts in the bottom-left cell.</summary>
-    public (int X, int Y) StartCell => (0, 0);
+    /// <summary>The mouse starts in the bottom-left cell (a grid level: where its 'A' is).</summary>
+    public (int X, int Y) StartCell => start;
+
+    /// <summary>
+    /// A maze laid out from a text grid in the legend of <see cref="Describe"/> (top row first: '#' wall, '.' open,
+    /// 'A' the agent's start, '1' obj1, '2' obj2 in a duel), as <c>misgen level</c> prints it; the grid's side is
+    /// the spec's size. At most one of each object; a level without obj1 is allowed (the "without the goal" half of a
+    /// level pair); without 'A' the agent starts in the bottom-left cell. MisgenInputException names the bad row.
+    /// </summary>
+    public static MazeGame FromGrid(EnvSpec spec, IReadOnlyList<string> grid)
+    {
+        var game = new MazeGame(spec);
+        int w = game.Config.WorldSize;
+        if (grid.Count != w)
+            throw new MisgenInputException($"the grid has {grid.Count} rows; the spec '{spec}' makes {w}x{w} mazes (set ;size=N to change it)");
+        var layout = new Cell[w * w];
+        (int X, int Y)? agent = null;
+        for (int row = 0; row < w; row++)
+        {
+            string line = grid[row];
+            if (line.Length != w)
+                throw new MisgenInputException($"grid row {row + 1} has {line.Length} characters; every row of a {w}x{w} maze has {w}");
+            int y = w - 1 - row;
+            for (int x = 0; x < w; x++)
+            {
+                char c = line[x];
+                var cell = c switch
+                {
+                    '#' => Cell.Wall,
+                    '.' or 'A' => Cell.Space,
+                    '1' => Cell.Obj1,
+                    '2' when game.Config.IsDuel => Cell.Obj2,
+                    '2' => throw new MisgenInputException($"grid row {row + 1} has obj2 ('2') but '{spec}' is a one-object maze; use a duel spec such as maze:red-line+yellow-gem"),
+                    _ => throw new MisgenInputException($"grid row {row + 1} has '{c}'; valid: # wall, . open, A agent, 1 obj1, 2 obj2"),
+                };
+                if (c == 'A')
+                {
+                    if (agent is not null) throw new MisgenInputException($"the grid has more than one agent ('A'); the second is in row {row + 1}");
+                    agent = (x, y);
+                }
+                layout[y * w + x] = cell;
+            }
+        }
+        foreach (var (obj, name) in new[] { (Cell.Obj1, "obj1 ('1')"), (Cell.Obj2, "obj2 ('2')") })
+            if (layout.Count(c => c == obj) > 1) throw new MisgenInputException($"the grid has more than one {name}; a maze has at most one");
+        var (sx, sy) = agent ?? (0, 0);
+        if (layout[sy * w + sx] != Cell.Space)
+            throw new MisgenInputException($"the agent's start cell ({sx}, {sy}) is not open; put 'A' on an open cell");
+        game.gridLayout = layout;
+        game.start = (sx, sy);
+        game.Reset(-1);
+        return game;
+    }
 
     /// <summary>
     /// Adds or removes a wall (a level edit for analysis, e.g. pairs of levels that differ by one wall); the
@@ -176,7 +237,7 @@ public sealed class MazeGame : IGridAgentGame
         int seed = BinaryPrimitives.ReadInt32LittleEndian(state);
         int x = BinaryPrimitives.ReadInt32LittleEndian(state[4..]), y = BinaryPrimitives.ReadInt32LittleEndian(state[8..]);
         int w = Config.WorldSize;
-        if (seed < 0 || x < 0 || y < 0 || x >= w || y >= w || state[21] > MazeOutcome.Timeout)
+        if ((seed < 0 && !IsFromGrid) || x < 0 || y < 0 || x >= w || y >= w || state[21] > MazeOutcome.Timeout)
             throw new MisgenInputException("game state is corrupt or belongs to another env spec");
         Reset(seed);
         AgentX = x;

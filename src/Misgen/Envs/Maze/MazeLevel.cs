@@ -65,6 +65,22 @@ public sealed class MazeLevel
     /// <summary>An edited cell (walls only: objects stay where the seed put them).</summary>
     internal void SetCell(int x, int y, Cell cell) => cells[y * WorldSize + x] = cell;
 
+    /// <summary>
+    /// A level laid out by hand (row-major from the bottom row, as <see cref="Cells"/>): no seed (-1), the first
+    /// background texture, the objects where the cells say (-1 for none).
+    /// </summary>
+    internal void Load(ReadOnlySpan<Cell> layout, bool duel)
+    {
+        if (layout.Length != cells.Length) throw new ArgumentException($"layout has {layout.Length} cells, the {WorldSize}x{WorldSize} maze {cells.Length}");
+        LevelSeed = -1;
+        IsDuel = duel;
+        BackgroundOffset = 0;
+        BackgroundIndex = 0;
+        layout.CopyTo(cells);
+        Obj1Cell = layout.IndexOf(Cell.Obj1);
+        Obj2Cell = layout.IndexOf(Cell.Obj2);
+    }
+
     public void Generate(int levelSeed, bool duel)
     {
         LevelSeed = levelSeed;
