@@ -103,9 +103,15 @@ public sealed class CoinRunRenderer : GameRenderer<CoinRunGame>
     {
         const int T = CoinRunSprites.Tile, BH = CoinRunSprites.BackgroundHeight, BW = CoinRunSprites.BackgroundWidth;
         int size = Size;
+        // Runs of columns over the same tile (the same for every row).
+        Span<int> runStart = stackalloc int[WorldSize + 2];
+        int runCount = 0;
+        for (int px = 0; px < size; px++)
+            if (px == 0 || tileX[px] != tileX[px - 1]) runStart[runCount++] = px;
+        runStart[runCount] = size;
         fixed (byte* layerP = layer, frameP = frame, bgP = background, midP = groundMid, topP = groundTop,
                lavaP = CoinRunSprites.LavaMid, lavaTopP = CoinRunSprites.LavaTop, coinP = CoinRunSprites.Coin)
-        fixed (int* tileXP = tileX, texXP = texX, bgXP = bgX)
+        fixed (int* tileXP = tileX, texXP = texX, bgXP = bgX, runStartP = runStart)
         {
             for (int py = 0; py < size; py++)
             {
@@ -116,39 +122,44 @@ public sealed class CoinRunRenderer : GameRenderer<CoinRunGame>
                 byte* layerRow = layerP + (rowInside ? ty * WorldSize : 0);
                 int texRow = Math.Min(T - 1, (int)((fy + 1 - wy) * T)) * T * 4;
                 byte* bgRow = bgP + Math.Clamp((int)((WorldSize - wy) / WorldSize * BH), 0, BH - 1) * BW * 3;
-                byte* dst = frameP + py * size * 3;
-                for (int px = 0; px < size; px++, dst += 3)
+                byte* rowStart = frameP + py * size * 3;
+                // Pixels are copied 4 bytes at a time (RGB plus a byte the next pixel overwrites), except the frame's last.
+                int wide = py == size - 1 ? size - 1 : size;
+                // The columns fall into runs of one tile each: one lookup and one branch per run.
+                for (int run = 0; run < runCount; run++)
                 {
-                    int tx = tileXP[px];
+                    int px0 = runStartP[run], px1 = runStartP[run + 1], tx = tileXP[px0];
                     var tile = rowInside && (uint)tx < WorldSize ? (Tile)layerRow[tx] : Tile.WallMid;
-                    int t = texRow + texXP[px];
-                    byte* src = tile switch
+                    byte* sprite = tile switch
                     {
-                        Tile.WallMid => midP + t,
-                        Tile.WallTop => topP + t,
-                        Tile.LavaMid => lavaP + t,
+                        Tile.WallMid => midP + texRow,
+                        Tile.WallTop => topP + texRow,
+                        Tile.LavaMid => lavaP + texRow,
                         _ => null,
                     };
-                    if (src == null)
+                    byte* dst = rowStart + px0 * 3;
+                    int* offsets = sprite != null ? texXP : bgXP;
+                    byte* source = sprite != null ? sprite : bgRow;
+                    int end = Math.Min(px1, wide);
+                    int px = px0;
+                    for (; px < end; px++, dst += 3) *(uint*)dst = *(uint*)(source + offsets[px]);
+                    for (; px < px1; px++, dst += 3)
                     {
-                        byte* b = bgRow + bgXP[px];
-                        dst[0] = b[0];
-                        dst[1] = b[1];
-                        dst[2] = b[2];
-                        if (tile == Tile.Coin) src = coinP + t;
-                        else if (tile == Tile.LavaTop) src = lavaTopP + t;
-                        else continue;
-                        int a = src[3];
-                        if (a == 0) continue;
-                        if (a != 255)
-                        {
-                            for (int c = 0; c < 3; c++) dst[c] = (byte)((src[c] * a + dst[c] * (255 - a) + 127) / 255);
-                            continue;
-                        }
+                        byte* src = source + offsets[px];
+                        dst[0] = src[0];
+                        dst[1] = src[1];
+                        dst[2] = src[2];
                     }
-                    dst[0] = src[0];
-                    dst[1] = src[1];
-                    dst[2] = src[2];
+                    if (tile is not (Tile.Coin or Tile.LavaTop)) continue;
+                    byte* over = (tile == Tile.Coin ? coinP : lavaTopP) + texRow;
+                    dst = rowStart + px0 * 3;
+                    for (px = px0; px < px1; px++, dst += 3)
+                    {
+                        byte* o = over + texXP[px];
+                        int a = o[3];
+                        if (a == 0) continue;
+                        for (int c = 0; c < 3; c++) dst[c] = (byte)((o[c] * a + dst[c] * (255 - a) + 127) / 255);
+                    }
                 }
             }
         }

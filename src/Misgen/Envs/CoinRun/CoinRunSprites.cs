@@ -232,7 +232,7 @@ public static class CoinRunSprites
 
     private static byte[] MakeBackground(int index)
     {
-        var s = new byte[BackgroundWidth * BackgroundHeight * 3];
+        var s = new byte[BackgroundWidth * BackgroundHeight * 3 + 1];   // +1: the renderer reads pixels 4 bytes at a time
         bool space = index >= 49;
         var rng = Rng.ForStream((ulong)index, "coinrun-background");
         double hue = rng.NextDouble();
