@@ -100,9 +100,10 @@ public sealed class ActivationEditTests
         var (logits, _) = Forward(model, obs, batch, set);
         var hooked = model.RunWithHooks(obs, batch, [(point, (t, _) => { for (int n = 0; n < batch; n++) t[n, 3, 1, 2] = 2.5f; })]);
         for (int i = 0; i < logits.Length; i++) Assert.Equal(hooked.Logits.Data[i], logits[i], 1e-5);
-        // The edit runs inside the network's parallel parts, which report a failing part wrapped.
-        var error = Assert.Throws<AggregateException>(() => Forward(model, obs, batch, new ActivationEdits([new Lambda(point, (a, _) => a[17, 0, 0] = 1)])));
-        Assert.IsType<IndexOutOfRangeException>(error.InnerException);
+        // A failing edit surfaces its own exception: wrapped when a parallel part ran it, as is when the calling thread
+        // did (which happens depends on the shared pool's size, set by whichever test ran before).
+        var error = Assert.ThrowsAny<Exception>(() => Forward(model, obs, batch, new ActivationEdits([new Lambda(point, (a, _) => a[17, 0, 0] = 1)])));
+        Assert.IsType<IndexOutOfRangeException>(error is AggregateException wrapped ? wrapped.InnerException : error);
     }
 
     [Fact]
