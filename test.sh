@@ -9,4 +9,6 @@ for setup in .ci/setup-*.sh; do
   [ -f "$setup" ] && bash "$setup"
 done
 export MISGEN_TESTS_PROVISIONED=1
-exec dotnet test -c Release "$@"
+# A test that hangs fails the run after 10 minutes, naming itself (and leaving a dump in TestResults/), instead of
+# holding CI until its time limit.
+exec dotnet test -c Release --blame-hang-timeout 10m "$@"

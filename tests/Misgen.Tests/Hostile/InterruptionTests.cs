@@ -87,7 +87,10 @@ public sealed class InterruptionTests : HostileKit
         Assert.ThrowsAny<OperationCanceledException>(() =>
             AgentTraining.Run(dir, LongUpdates(1), new TrainOptions { Cancellation = cancel.Token, Pool = pool }));
         var stoppedAfter = clock.Elapsed - TimeSpan.FromMilliseconds(500);
-        Assert.True(stoppedAfter < TimeSpan.FromSeconds(2), $"stopped {stoppedAfter.TotalSeconds:F1} s after the cancellation");
+        // One update of this recipe puts 409,600 samples through forward and backward (100 epochs of 4,096); stopping
+        // within a few seconds shows the cancellation is honoured inside it. The bound leaves room for start-up and JIT
+        // while the rest of the suite shares the cores (a 2 s bound was once exceeded at 3.5 s then).
+        Assert.True(stoppedAfter < TimeSpan.FromSeconds(6), $"stopped {stoppedAfter.TotalSeconds:F1} s after the cancellation");
         Assert.False(Directory.Exists(Path.Combine(dir, AgentTraining.CheckpointDir)) && Checkpoints(dir).Length > 0);
         Assert.False(File.Exists(Path.Combine(dir, AgentTraining.ModelFile)));
     }
@@ -97,7 +100,9 @@ public sealed class InterruptionTests : HostileKit
     {
         using var pool = new WorkerPool(1);
         var manifest = LongUpdates(3);
-        manifest.Config.UpdateEpochs = 4;
+        // Long enough that update 3 is still running 100 ms after update 2 is reported, even on a quiet machine
+        // (4 epochs were once all done within those 100 ms).
+        manifest.Config.UpdateEpochs = 40;
         string full = PathOf("full"), part = PathOf("part");
         AgentTraining.Run(full, manifest, new TrainOptions { Pool = pool });
 
