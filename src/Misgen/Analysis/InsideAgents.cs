@@ -57,7 +57,12 @@ public static class InsideAgents
     public static IReadOnlyList<string> Choose(IReadOnlyList<Metrics> metrics, ReportOptions options)
     {
         var agentMetrics = AgentsOnly(metrics);
-        var outliers = Outliers(agentMetrics, options.Outliers);
+        return Choose(agentMetrics, Outliers(agentMetrics, options.Outliers), options);
+    }
+
+    /// <summary>The same choice from outliers already detected over <paramref name="agentMetrics"/> (the report's own).</summary>
+    public static IReadOnlyList<string> Choose(IReadOnlyList<Metrics> agentMetrics, IReadOnlyList<AgentOutlier> outliers, ReportOptions options)
+    {
         var chosen = Flagged(outliers, options.Outliers).Take(options.MaxOutlierCards).Select(o => o.Agent).ToList();
         string? median = outliers.Count > 0
             ? outliers.Where(o => !o.Flagged).OrderBy(o => o.RobustScore).ThenBy(o => o.Agent, StringComparer.Ordinal).Select(o => o.Agent).FirstOrDefault()

@@ -14,11 +14,11 @@ namespace Misgen.Analysis;
 /// </summary>
 internal static class InsideSection
 {
-    public static void Append(StringBuilder html, StudyReport.ReportData all, IReadOnlyList<Setting> settings,
+    public static void Append(StringBuilder html, StudyReport.ReportData all, IReadOnlyList<Metrics> agentMetrics, IReadOnlyList<Setting> settings,
         IReadOnlyList<AgentOutlier> outliers, ReportOptions options)
     {
         html.Append("<section id=\"inside\"><h2>Inside the agents</h2>");
-        var chosen = InsideAgents.Choose(all.Metrics, options);
+        var chosen = InsideAgents.Choose(agentMetrics, outliers, options);
         var shifts = VariantShifts.Compute(all.Metrics);
         if (chosen.Count == 0)
         {

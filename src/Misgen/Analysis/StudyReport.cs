@@ -85,7 +85,7 @@ public static class StudyReport
         AppendTable(html, data, settings, flaggedNames);
         AppendRegression(html, settings, data.Metrics, options);
         AppendOutliers(html, data, outliers, flagged, options);
-        InsideSection.Append(html, all, settings, outliers, options);
+        InsideSection.Append(html, all, data.Metrics, settings, outliers, options);
         foreach (string section in data.StudySections ?? []) html.Append(section); // a study's own measures (HTML)
         AppendTraining(html, data.Curves);
 
