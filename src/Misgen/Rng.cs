@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 
 namespace Misgen;
@@ -11,13 +12,41 @@ public sealed class Rng
 {
     private ulong s0, s1, s2, s3;
 
-    public Rng(ulong seed)
+    /// <summary>Bytes of <see cref="WriteState"/>: the four state words, little-endian.</summary>
+    public const int StateBytes = 32;
+
+    public Rng(ulong seed) => Reseed(seed);
+
+    /// <summary>Restarts this generator on the stream of <paramref name="seed"/>, as <c>new Rng(seed)</c> would, without allocating (games reseed at every reset inside a VecEnv step).</summary>
+    public void Reseed(ulong seed)
     {
         ulong x = seed;
         s0 = SplitMix64(ref x);
         s1 = SplitMix64(ref x);
         s2 = SplitMix64(ref x);
         s3 = SplitMix64(ref x);
+    }
+
+    /// <summary>Restarts on the stream of one level of one game: the level seed spread by the golden ratio, xor the game's salt.</summary>
+    public void Reseed(int levelSeed, ulong salt) => Reseed(unchecked((ulong)levelSeed * 0x9E3779B97F4A7C15UL) ^ salt);
+
+    /// <summary>Writes the state into <see cref="StateBytes"/> bytes (a game's saved state).</summary>
+    public void WriteState(Span<byte> state)
+    {
+        BinaryPrimitives.WriteUInt64LittleEndian(state, s0);
+        BinaryPrimitives.WriteUInt64LittleEndian(state[8..], s1);
+        BinaryPrimitives.WriteUInt64LittleEndian(state[16..], s2);
+        BinaryPrimitives.WriteUInt64LittleEndian(state[24..], s3);
+    }
+
+    /// <summary>Restores a <see cref="WriteState"/>; false for the all-zero state xoshiro cannot leave.</summary>
+    public bool ReadState(ReadOnlySpan<byte> state)
+    {
+        s0 = BinaryPrimitives.ReadUInt64LittleEndian(state);
+        s1 = BinaryPrimitives.ReadUInt64LittleEndian(state[8..]);
+        s2 = BinaryPrimitives.ReadUInt64LittleEndian(state[16..]);
+        s3 = BinaryPrimitives.ReadUInt64LittleEndian(state[24..]);
+        return (s0 | s1 | s2 | s3) != 0;
     }
 
     private Rng(ulong a, ulong b, ulong c, ulong d) => (s0, s1, s2, s3) = (a, b, c, d);

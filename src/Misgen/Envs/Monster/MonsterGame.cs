@@ -17,7 +17,7 @@ public sealed class MonsterGame : IPlaneWorld
     private const byte Empty = 0, MonsterCell = 1, ShieldCell = 2, AppleCell = 3;
     private const ulong Salt = 0x4D4F4E5354455231UL; // "MONSTER1": this game's stream, apart from other games of the same seed
 
-    private readonly GridRandom rng = new();
+    private readonly Rng rng = new(0);   // reseeded per level (Reset)
     private readonly int side;
     private readonly byte[] cells;      // what lies on each cell besides the agent
     private readonly int[] monsters;    // cells of the live monsters, [0, MonsterCount)
@@ -82,7 +82,7 @@ public sealed class MonsterGame : IPlaneWorld
     {
         if (levelSeed < 0) throw new MisgenInputException($"level seeds are 0..{int.MaxValue}, got {levelSeed}");
         LevelSeed = levelSeed;
-        rng.Seed(levelSeed, Salt);
+        rng.Reseed(levelSeed, Salt);
         Array.Clear(cells);
         // The agent, the monsters, the shields and the apples on distinct open cells, in that order (a partial Fisher-Yates draw).
         int open = openCells.Length;
@@ -288,7 +288,7 @@ public sealed class MonsterGame : IPlaneWorld
 
     private const int HeaderInts = 16;
 
-    public int StateSize => HeaderInts * 4 + GridRandom.StateBytes + cells.Length + monsters.Length * 4;
+    public int StateSize => HeaderInts * 4 + Rng.StateBytes + cells.Length + monsters.Length * 4;
 
     public void WriteState(Span<byte> state)
     {
@@ -299,8 +299,8 @@ public sealed class MonsterGame : IPlaneWorld
         ];
         for (int i = 0; i < HeaderInts; i++) BinaryPrimitives.WriteInt32LittleEndian(state[(4 * i)..], header[i]);
         int o = HeaderInts * 4;
-        rng.Write(state[o..]);
-        o += GridRandom.StateBytes;
+        rng.WriteState(state[o..]);
+        o += Rng.StateBytes;
         cells.CopyTo(state[o..]);
         o += cells.Length;
         for (int i = 0; i < monsters.Length; i++) BinaryPrimitives.WriteInt32LittleEndian(state[(o + 4 * i)..], i < MonsterCount ? monsters[i] : -1);
@@ -316,7 +316,7 @@ public sealed class MonsterGame : IPlaneWorld
             || h[5] < 0 || h[5] > Config.InventoryCap || h[6] < 0 || h[6] > monsters.Length)
             throw corrupt;
         int o = HeaderInts * 4;
-        var cellBytes = state.Slice(o + GridRandom.StateBytes, cells.Length);
+        var cellBytes = state.Slice(o + Rng.StateBytes, cells.Length);
         int monsterCells = 0;
         for (int c = 0; c < cells.Length; c++)
         {
@@ -325,9 +325,9 @@ public sealed class MonsterGame : IPlaneWorld
         }
         if (monsterCells != h[6] || cellBytes[h[4] * side + h[3]] != Empty) throw corrupt;
         Reset(h[0]);
-        if (!rng.Read(state[o..])) throw corrupt;
+        if (!rng.ReadState(state[o..])) throw corrupt;
         cellBytes.CopyTo(cells);
-        o += GridRandom.StateBytes + cells.Length;
+        o += Rng.StateBytes + cells.Length;
         for (int i = 0; i < h[6]; i++)
         {
             monsters[i] = BinaryPrimitives.ReadInt32LittleEndian(state[(o + 4 * i)..]);

@@ -14,7 +14,7 @@ public sealed class TreeGame : IPlaneWorld
 {
     private const ulong Salt = 0x5452454543484F50UL; // "TREECHOP"
 
-    private readonly GridRandom rng = new();
+    private readonly Rng rng = new(0);   // reseeded per level (Reset)
     private readonly int side;
     private readonly bool[] trees;
     private readonly int[] freeCells;
@@ -58,7 +58,7 @@ public sealed class TreeGame : IPlaneWorld
     {
         if (levelSeed < 0) throw new MisgenInputException($"level seeds are 0..{int.MaxValue}, got {levelSeed}");
         LevelSeed = levelSeed;
-        rng.Seed(levelSeed, Salt);
+        rng.Reseed(levelSeed, Salt);
         Array.Clear(trees);
         // The agent, then the trees, on distinct open cells (a partial Fisher-Yates draw).
         int n = Config.Size, open = n * n;
@@ -147,14 +147,14 @@ public sealed class TreeGame : IPlaneWorld
 
     private const int HeaderInts = 10;
 
-    public int StateSize => HeaderInts * 4 + GridRandom.StateBytes + trees.Length;
+    public int StateSize => HeaderInts * 4 + Rng.StateBytes + trees.Length;
 
     public void WriteState(Span<byte> state)
     {
         Span<int> header = [LevelSeed, Steps, BitConverter.SingleToInt32Bits(Return), AgentX, AgentY, TreeCount, Chops, Extinctions, TreelessSteps, side];
         for (int i = 0; i < HeaderInts; i++) BinaryPrimitives.WriteInt32LittleEndian(state[(4 * i)..], header[i]);
-        rng.Write(state[(HeaderInts * 4)..]);
-        var cells = state[(HeaderInts * 4 + GridRandom.StateBytes)..];
+        rng.WriteState(state[(HeaderInts * 4)..]);
+        var cells = state[(HeaderInts * 4 + Rng.StateBytes)..];
         for (int c = 0; c < trees.Length; c++) cells[c] = trees[c] ? (byte)1 : (byte)0;
     }
 
@@ -167,7 +167,7 @@ public sealed class TreeGame : IPlaneWorld
         if (h[9] != side || h[0] < 0 || h[1] < 0 || (!Config.IsContinual && h[1] > Config.EpisodeSteps) || IsBorder(h[3], h[4])
             || h[6] < 0 || h[7] < 0 || h[8] < 0)
             throw corrupt;
-        var cells = state.Slice(HeaderInts * 4 + GridRandom.StateBytes, trees.Length);
+        var cells = state.Slice(HeaderInts * 4 + Rng.StateBytes, trees.Length);
         int count = 0;
         for (int c = 0; c < cells.Length; c++)
         {
@@ -176,7 +176,7 @@ public sealed class TreeGame : IPlaneWorld
         }
         if (count != h[5] || cells[h[4] * side + h[3]] != 0) throw corrupt;
         Reset(h[0]);
-        if (!rng.Read(state[(HeaderInts * 4)..])) throw corrupt;
+        if (!rng.ReadState(state[(HeaderInts * 4)..])) throw corrupt;
         for (int c = 0; c < trees.Length; c++) trees[c] = cells[c] == 1;
         (Steps, Return, AgentX, AgentY, TreeCount, Chops, Extinctions, TreelessSteps) =
             (h[1], BitConverter.Int32BitsToSingle(h[2]), h[3], h[4], h[5], h[6], h[7], h[8]);
