@@ -240,7 +240,8 @@ public sealed partial class Explorer(ExploreAgents agents)
 
     /// <summary>
     /// The attribution heatmap of one step of the rollout the request describes (replayed: same level, patches, mode and
-    /// seed give the same episode), over that step's frame. The attribution is the unpatched network's (Interp/Attribution).
+    /// seed give the same episode), over that step's frame. The attribution is of the network the rollout runs: with
+    /// patches, the patched one (Interp/Attribution goes back through each patch), so the overlay explains the path drawn.
     /// </summary>
     public object Attribute(RequestBody body)
     {
@@ -252,11 +253,11 @@ public sealed partial class Explorer(ExploreAgents agents)
         int igSteps = body.Int("igSteps", 1, 64, 16);
         lock (agent.Gate)
         {
-            var (policy, _) = PolicyOf(agent, spec, level, body);
+            var (policy, patches) = PolicyOf(agent, spec, level, body, out var edits);
             var trace = Trace(policy, spec, level, body);
             int step = body.Int("step", 0, trace.Steps.Count);
             var observation = step < trace.Steps.Count ? trace.Steps[step].Observation : trace.FinalObservation;
-            var attribution = new Attribution(agent.Model);
+            var attribution = new Attribution(agent.Model, edits);
             var result = method == "gradient" ? attribution.Gradient(observation, target) : attribution.IntegratedGradients(observation, target, igSteps);
             int size = agent.Model.Config.InputSize;
             var rgb = spec.Game.ToRgb(observation, new ObservationShape(size, agent.Model.Config.Channels));
@@ -270,6 +271,7 @@ public sealed partial class Explorer(ExploreAgents agents)
                 output = result.Output,
                 total = result.Total,
                 overlay = Png64(overlay, size, size),
+                patches,
             };
         }
     }

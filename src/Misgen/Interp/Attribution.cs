@@ -74,18 +74,35 @@ public sealed record InputAttribution(AttributionTarget Target, string Method, i
 /// (<see cref="ImpalaCnn.BackwardToInputs"/>). Inputs are the values the network sees (bytes / 255). Integrated
 /// gradients use a zero (black) baseline and the right Riemann sum at alpha = 1/m, 2/m, ..., 1, all m scaled inputs in
 /// one batch; the attributions sum to F(x) - F(0) up to the discretisation error (docs/INTERP.md).
+/// With patches, F is the patched network (what a <see cref="PatchedPolicy"/> with the same patches runs): the forward
+/// pass applies them and the backward pass goes through each one (<see cref="ActivationEdit.Backward"/>), so a zeroed
+/// channel passes no gradient, a scaled one passes it scaled, a set value passes none at its position, and an added
+/// vector changes the gradient through the ReLU and max-pool patterns it changes downstream.
 /// </summary>
 public sealed class Attribution
 {
     public const int DefaultSteps = 32;
 
     private readonly ImpalaCnn model;
+    private readonly ActivationEdits? edits;
     private float[] inputs = [], gradients = [], logits = [], values = [], dLogits = [], dValues = [];
 
-    public Attribution(ImpalaCnn model)
+    /// <param name="model">The network.</param>
+    /// <param name="patches">Activation patches (applied in list order, as <see cref="PatchedPolicy"/> does); none: the network itself.</param>
+    public Attribution(ImpalaCnn model, IReadOnlyList<ActivationEdit>? patches = null)
     {
         this.model = model;
+        if (patches is { Count: > 0 })
+        {
+            edits = new ActivationEdits(patches);
+            if (!edits.HaveBackward)
+                throw new MisgenInputException("attribution through these patches is not possible (no backward pass): " +
+                                               string.Join(", ", patches.Where(p => !p.HasBackward).Select(p => $"{p.GetType().Name} at {p.HookPoint}")));
+        }
     }
+
+    /// <summary>The attribution of the network <paramref name="policy"/> runs: its model with its patches.</summary>
+    public Attribution(PatchedPolicy policy) : this(policy.Model, policy.Edits) { }
 
     /// <summary>d target / d input at the observation (plain gradient saliency).</summary>
     public InputAttribution Gradient(ReadOnlySpan<byte> observation, AttributionTarget target)
@@ -97,7 +114,7 @@ public sealed class Attribution
         return new InputAttribution(target, "gradient", model.Config.InputSize, model.Config.Channels, gradients.AsSpan(0, floats).ToArray(), output, float.NaN);
     }
 
-    /// <summary>Integrated gradients with <paramref name="steps"/> steps from the zero baseline.</summary>
+    /// <summary>Integrated gradients with <paramref name="steps"/> steps from the zero baseline (of the patched network, with patches).</summary>
     public InputAttribution IntegratedGradients(ReadOnlySpan<byte> observation, AttributionTarget target, int steps = DefaultSteps)
     {
         if (steps < 1 || steps > 1024) throw new MisgenInputException($"integrated-gradient steps {steps} is invalid; valid: 1..1024");
@@ -122,7 +139,7 @@ public sealed class Attribution
         for (int i = 0; i < floats; i++) attribution[i] = attribution[i] / steps * scaled[i];
         // F(0): the baseline's output, for the completeness check.
         Array.Clear(inputs, 0, floats);
-        model.ForwardInputs(inputs.AsSpan(0, floats), 1, logits, values);
+        model.ForwardInputs(inputs.AsSpan(0, floats), 1, logits, values, edits);
         float baseline = target.Evaluate(logits.AsSpan(0, model.Config.Actions), values[0]);
         return new InputAttribution(target, $"integrated-gradients-{steps}", model.Config.InputSize, model.Config.Channels, attribution, output, baseline);
     }
@@ -131,7 +148,7 @@ public sealed class Attribution
     private float Backward(int batch, AttributionTarget target)
     {
         int actions = model.Config.Actions;
-        model.ForwardInputs(inputs.AsSpan(0, batch * model.InputFloats), batch, logits, values);
+        model.ForwardInputs(inputs.AsSpan(0, batch * model.InputFloats), batch, logits, values, edits);
         for (int n = 0; n < batch; n++)
         {
             target.Gradient(logits.AsSpan(n * actions, actions), dLogits.AsSpan(n * actions, actions), out float dv);

@@ -26,6 +26,21 @@ public abstract class ActivationEdit
     /// <param name="activation">The observation's activation at <see cref="HookPoint"/>, editable.</param>
     /// <param name="sample">The observation's index in the batch.</param>
     public abstract void Apply(ActivationView activation, int sample);
+
+    /// <summary>
+    /// Whether <see cref="Backward"/> is implemented, so input gradients can be taken through the edited network
+    /// (<see cref="ImpalaCnn.ForwardInputs(ReadOnlySpan{float}, int, Span{float}, Span{float}, ActivationEdits?)"/>).
+    /// </summary>
+    public virtual bool HasBackward => false;
+
+    /// <summary>
+    /// The backward pass of <see cref="Apply"/>: turns, in place, the gradient with respect to the edit's output into
+    /// the gradient with respect to its input (the transposed Jacobian of the edit times <paramref name="gradient"/>).
+    /// The activation the edit saw is not passed: the edits that implement this are elementwise affine (a value
+    /// added, a channel scaled, values replaced by constants), whose Jacobian does not depend on it.
+    /// </summary>
+    public virtual void Backward(ActivationView gradient, int sample) =>
+        throw new NotSupportedException($"the edit {GetType().Name} at {HookPoint} has no backward pass; gradients cannot flow through it");
 }
 
 /// <summary>
@@ -51,5 +66,16 @@ public sealed class ActivationEdits
         var edits = byPoint[point];
         if (edits is null) return;
         foreach (var edit in edits) edit.Apply(view, sample);
+    }
+
+    /// <summary>Every edit has a backward pass (<see cref="ActivationEdit.HasBackward"/>).</summary>
+    public bool HaveBackward => Edits.All(e => e.HasBackward);
+
+    /// <summary>The backward pass of one point's edits: in reverse list order, since the forward pass applied them in list order.</summary>
+    internal void Backward(int point, ActivationView gradient, int sample)
+    {
+        var edits = byPoint[point];
+        if (edits is null) return;
+        for (int i = edits.Length - 1; i >= 0; i--) edits[i].Backward(gradient, sample);
     }
 }

@@ -60,8 +60,11 @@ public sealed unsafe partial class ImpalaCnn
         if (edits.Any(point)) edits.Apply(point, ActivationView.Of(plane, geometry), sample);
     }
 
-    /// <summary><see cref="BodyForward"/> with edits: each hook point is materialised and edited in place.</summary>
-    private void BodyForwardEdited(float* input, float* slot, PartWorkspace ws, ActivationEdits edits, int sample, int first = 0)
+    /// <summary>
+    /// <see cref="BodyForward"/> with edits: each hook point is materialised and edited in place. With
+    /// <paramref name="argmax"/> (a training slot's), the max-pools record their choices for a backward pass.
+    /// </summary>
+    private void BodyForwardEdited(float* input, float* slot, PartWorkspace ws, ActivationEdits edits, int sample, int first = 0, byte* argmax = null)
     {
         if (first > 0) input = slot + Blocks[first - 1].R2;
         for (int b = first; b < 3; b++)
@@ -72,7 +75,7 @@ public sealed unsafe partial class ImpalaCnn
             float* relu = ws.Relu[b];
             ConvForward(Convs[5 * b], input, ws.Conv[b], null);
             Edit(edits, point, ws.Conv[b], block.Conv, sample);
-            PoolKernels.MaxPool(ws.Conv[b], block.Conv, slot + block.P, p, null);
+            PoolKernels.MaxPool(ws.Conv[b], block.Conv, slot + block.P, p, argmax == null ? null : argmax + block.Argmax);
             Edit(edits, point + 1, slot + block.P, p, sample);
             float* x = slot + block.P;
             for (int r = 0; r < 2; r++)

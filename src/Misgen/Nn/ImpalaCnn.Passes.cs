@@ -359,9 +359,9 @@ public sealed unsafe partial class ImpalaCnn
             observations = obs; inputs = null; batch = count; logits = l; values = v; this.training = training; this.edits = edits;
         }
 
-        public void SetInputs(float* floats, int count, float* l, float* v)
+        public void SetInputs(float* floats, int count, float* l, float* v, ActivationEdits? edits)
         {
-            observations = null; inputs = floats; batch = count; logits = l; values = v; training = true; edits = null;
+            observations = null; inputs = floats; batch = count; logits = l; values = v; training = true; this.edits = edits;
         }
 
         public void Execute(int part)
@@ -376,8 +376,9 @@ public sealed unsafe partial class ImpalaCnn
                 float* flat = ws.Flat + (i - start) * model.FlatFloats;
                 if (edits is not null)
                 {
-                    model.PackObservation(observations + (long)i * model.observationBytes, ws.Input);
-                    model.BodyForwardEdited(ws.Input, slot, ws, edits, i);
+                    if (inputs != null) model.PackInputs(inputs + (long)i * model.observationBytes, ws.Input);
+                    else model.PackObservation(observations + (long)i * model.observationBytes, ws.Input);
+                    model.BodyForwardEdited(ws.Input, slot, ws, edits, i, argmax: training ? kept!.Argmax(i) : null);
                     model.FlattenEdited(slot, flat, ws, edits, i);
                     continue;
                 }

@@ -115,7 +115,7 @@ public sealed class ExploreBrowserTests(ExploreFixture fx, ITestOutputHelper out
         await page.ClickAsync("#channelGrid figure >> nth=1");
         Assert.Contains("channel 1", await page.TextContentAsync("#bigTitle"));
 
-        string shot = Path.Combine(fx.Root, "explore.png");
+        string shot = Path.Combine(fx.Root, "explore-edited.png");
         await page.ClickAsync("button[data-tab='levelTab']");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
         Assert.True(new FileInfo(shot).Length > 10_000);
@@ -123,6 +123,45 @@ public sealed class ExploreBrowserTests(ExploreFixture fx, ITestOutputHelper out
         Assert.False(await page.IsVisibleAsync("#error"), await page.TextContentAsync("#error"));
         Assert.Empty(errors);
         output.WriteLine($"edit to redrawn field: {string.Join(", ", await page.EvaluateAsync<double[]>("window.misgenLatencies"))} ms");
+    }
+
+    /// <summary>
+    /// The README's picture (explore.png, kept when MISGEN_EXPLORE_SCREENSHOTS names a folder): the level tab with its
+    /// vector field, the mouse on the agent's cell. By default the fixture's random network, so CI needs no trained
+    /// agent; MISGEN_EXPLORE_SCREENSHOT_AGENT names an agent directory to serve instead (a trained agent's field is
+    /// worth looking at), on its training spec; the level is MISGEN_EXPLORE_SCREENSHOT_SEED (default 5).
+    /// </summary>
+    [Fact]
+    public async Task The_level_tab_screenshot_shows_the_field_of_the_agent_MISGEN_EXPLORE_SCREENSHOT_AGENT_names()
+    {
+        string? agentDir = Environment.GetEnvironmentVariable("MISGEN_EXPLORE_SCREENSHOT_AGENT") is { Length: > 0 } d ? d : null;
+        string seedText = Environment.GetEnvironmentVariable("MISGEN_EXPLORE_SCREENSHOT_SEED") is { Length: > 0 } t ? t : "5";
+        if (!int.TryParse(seedText, out int seed) || seed < 0)
+            throw new InvalidOperationException($"MISGEN_EXPLORE_SCREENSHOT_SEED '{seedText}' is not a level seed (an integer from 0)");
+        if (agentDir is not null && !Misgen.Eval.AgentDirectory.IsAgent(agentDir))
+            throw new InvalidOperationException($"MISGEN_EXPLORE_SCREENSHOT_AGENT '{agentDir}' is not an agent directory (no model.safetensors in it)");
+        await using var own = agentDir is null ? null
+            : await Misgen.Explore.ExploreServer.StartAsync(new Misgen.Explore.Explorer(Misgen.Explore.ExploreAgents.FromInputs([agentDir])), "127.0.0.1", 0);
+        var (playwright, browser) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var (page, errors) = await Open(browser, (own ?? fx.Server).Address, $"?seed={seed}");
+        await Idle(page);
+        int open = await page.EvaluateAsync<int>("state.field.cells.length");
+        Assert.True(open > 0, "the field has no cells");
+        // The mouse on the agent's cell fills the policy panel, as a person looking at the page would see it.
+        var (ax, ay) = (await page.EvaluateAsync<int>("state.level.agent.x"), await page.EvaluateAsync<int>("state.level.agent.y"));
+        var box = (await page.Locator("#levelCanvas").BoundingBoxAsync())!;
+        var area = JsonSerializer.Deserialize<double[]>(await page.EvaluateAsync<string>($"JSON.stringify(state.level.areas[{ay} * state.level.width + {ax}])"))!;
+        await page.Mouse.MoveAsync((float)(box.X + (area[0] + area[2] / 2) * box.Width), (float)(box.Y + (area[1] + area[3] / 2) * box.Height));
+        await Until(page, "document.querySelectorAll('#policyBars .bar').length > 0 && window.misgenBusy === 0", 30_000);
+        string shot = Path.Combine(fx.Root, "explore.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
+        Assert.True(new FileInfo(shot).Length > 10_000);
+        Keep(shot);
+        Assert.False(await page.IsVisibleAsync("#error"), await page.TextContentAsync("#error"));
+        Assert.Empty(errors);
+        output.WriteLine($"{(agentDir ?? "the fixture's random network")}, level {seed}: {open} open cells");
     }
 
     /// <summary>Copies a screenshot into MISGEN_EXPLORE_SCREENSHOTS (a folder) when set, for people to look at (the README's picture).</summary>

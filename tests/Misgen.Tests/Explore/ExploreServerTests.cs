@@ -370,6 +370,33 @@ public sealed class ExploreServerTests(ExploreFixture fx) : IClassFixture<Explor
     }
 
     [Fact]
+    public async Task Attribution_with_a_patch_is_the_patched_networks_the_one_the_rollout_runs()
+    {
+        var patches = new object[] { new { kind = "zero", layer = "embedder.block1.conv", channels = "0,1" } };
+        foreach (string method in new[] { "gradient", "integrated" })
+        {
+            // Step 0's frame is the level's start whatever the patches, so the two answers can differ only by the network.
+            var plain = await Ok("/api/attribution", new { agent = "s1", level = new { seed = 3 }, maxSteps = 8, step = 0, target = "value", method });
+            var patched = await Ok("/api/attribution", new { agent = "s1", level = new { seed = 3 }, maxSteps = 8, step = 0, target = "value", method, patches });
+            Assert.Equal("zero:embedder.block1.conv:0,1", (string)patched["patches"]![0]!);
+            Assert.Empty(plain["patches"]!.AsArray());
+            var a = Misgen.Media.Png.Decode(Convert.FromBase64String((string)plain["overlay"]!));
+            var b = Misgen.Media.Png.Decode(Convert.FromBase64String((string)patched["overlay"]!));
+            int differing = 0;
+            for (int i = 0; i < a.Rgb.Length; i++) if (a.Rgb[i] != b.Rgb[i]) differing++;
+            Assert.True(differing > a.Rgb.Length / 20, $"{method}: the patched heatmap differs from the unpatched one in {differing} of {a.Rgb.Length} bytes");
+            Assert.NotEqual((double)plain["total"]!, (double)patched["total"]!);
+
+            // The target explained is the value the rollouts report at that step: patched with the patch, plain without.
+            var rollout = await Ok("/api/rollout", new { agent = "s1", level = new { seed = 3 }, maxSteps = 8, frames = false, patches });
+            var unpatched = await Ok("/api/rollout", new { agent = "s1", level = new { seed = 3 }, maxSteps = 8, frames = false });
+            Assert.Equal((double)rollout["steps"]![0]!["value"]!, (double)patched["output"]!, 4);
+            Assert.Equal((double)unpatched["steps"]![0]!["value"]!, (double)plain["output"]!, 4);
+            Assert.True(Math.Abs((double)plain["output"]! - (double)patched["output"]!) > 1e-4, "the patch does not change the value; the test would show nothing");
+        }
+    }
+
+    [Fact]
     public async Task Study_mode_serves_the_reports_scatter_with_the_agent_named_and_loadable()
     {
         using var http = new HttpClient { BaseAddress = fx.StudyServer.Address };
