@@ -37,7 +37,11 @@ for row in csv.DictReader(open(sys.argv[1])):
 def recipe(agent):  # agents are named CONDITION/sNNNN by the sweep
     return agent.split('/')[0]
 
-settings = sorted({s for _, s in episodes}, key=lambda s: ('+' in s, s))
+COLOURS = ['red', 'green', 'blue']  # the published order
+def setting_order(s):
+    colour = s.split(':')[-1].split('-')[0]
+    return ('+' in s, COLOURS.index(colour) if colour in COLOURS else len(COLOURS), s)
+settings = sorted({s for _, s in episodes}, key=setting_order)
 recipes = sorted({recipe(a) for a, _ in episodes})
 print('| recipe | setting | agents | prefer the line | undecided | prefer the gem | preference min / q1 / median / q3 / max | success (training setting) or mean steps: median (max) | agents with > 5% timeouts |')
 print('|---|---|---|---|---|---|---|---|---|')

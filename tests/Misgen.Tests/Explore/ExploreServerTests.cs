@@ -298,9 +298,13 @@ public sealed class ExploreServerTests(ExploreFixture fx) : IClassFixture<Explor
         var infoTime = clock.Elapsed;
         Assert.Contains("\"s1\"", info);
         var responses = await Task.WhenAll(requests);
+        var allTime = clock.Elapsed;
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         foreach (var r in responses) r.Dispose();
-        Assert.True(infoTime < TimeSpan.FromSeconds(5), $"/api/info took {infoTime.TotalMilliseconds:F0} ms under load");
+        // Responsive means answered while the hundred fields are still being computed, not queued behind them. A bound
+        // relative to that work holds on a quiet and on a loaded machine alike (an absolute one failed under load).
+        Assert.True(infoTime < allTime / 2,
+            $"/api/info took {infoTime.TotalMilliseconds:F0} ms, the hundred fields {allTime.TotalMilliseconds:F0} ms: it waited behind them");
     }
 
     [Fact]
