@@ -51,13 +51,14 @@ public sealed class MazeDefinition : GameDefinition
     /// <summary>
     /// <c>paper-net</c>: the study's observation and network (64x64, IMPALA 16/32/32) trained with `fast`'s PPO
     /// recipe, so that preferences can be compared with `fast` and `paper` at the study's resolution and size. The
-    /// larger network learned about twice as fast per sample as `fast` (training-episode length ~10-24 at 155k steps
-    /// against 44-49 at 150k), so its budget is 350k steps on every background (BENCHMARKS.md, "Fidelity of the presets").
+    /// larger network learned about twice as fast per sample as `fast` (training-episode length 12-24 at 156k steps
+    /// against 44-49 at 150k), so its budget is 350k steps; the textured maze keeps `fast`'s smaller entropy bonus. Tried
+    /// on textured only (BENCHMARKS.md, "Fidelity of the presets"); on black and grey it is untested.
     /// </summary>
     public override IReadOnlyList<GamePreset> Presets { get; } =
     [
         new("paper-net", "fast", ["observation_size=64", "width1=16", "width2=32", "width3=32", "total_steps=350000"],
-            "the study's 64x64 observation and IMPALA 16/32/32 with fast's recipe, 350k steps (~27 minutes per agent on one core; BENCHMARKS.md \"Fidelity of the presets\")"),
+            "the study's 64x64 observation and IMPALA 16/32/32 with fast's recipe, 350k steps (26-32 minutes per agent on one core of a Zen 5; BENCHMARKS.md \"Fidelity of the presets\")"),
     ];
 
     public override GameConfig Parse(string body, SpecValues options)
