@@ -128,13 +128,7 @@ public sealed class PatchedAttributionTests
         {
             int pixel = rng.NextInt(256), c = rng.NextInt(3);
             int at = c * 256 + pixel;
-            double saved = chw[at];
-            chw[at] = saved + 1e-5;
-            double plus = Target(chw);
-            chw[at] = saved - 1e-5;
-            double minus = Target(chw);
-            chw[at] = saved;
-            samples.Add((pixel, c, (plus - minus) / 2e-5, gradient.Values[pixel * 3 + c], plain.Values[pixel * 3 + c]));
+            samples.Add((pixel, c, FiniteDifference.Central(chw, at, 1e-5, Target), gradient.Values[pixel * 3 + c], plain.Values[pixel * 3 + c]));
         }
         // Tolerance: 1% of the derivative plus 0.1% of the largest sampled one (float32 sums against double), so small
         // derivatives are compared too, not waved through by an absolute floor.

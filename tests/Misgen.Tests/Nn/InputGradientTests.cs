@@ -46,13 +46,7 @@ public sealed class InputGradientTests
             {
                 int y = rng.NextInt(size), x = rng.NextInt(size), c = rng.NextInt(channels);
                 int at = (c * size + y) * size + x;
-                double saved = chw[at];
-                chw[at] = saved + h;
-                double plus = Objective(n, chw);
-                chw[at] = saved - h;
-                double minus = Objective(n, chw);
-                chw[at] = saved;
-                double numeric = (plus - minus) / (2 * h);
+                double numeric = FiniteDifference.Central(chw, at, h, v => Objective(n, v));
                 double analytic = gradient[n * floats + (y * size + x) * channels + c];
                 Assert.True(Math.Abs(numeric - analytic) <= 2e-3 * Math.Max(1, Math.Abs(numeric)), $"n {n} ({y}, {x}, {c}): numeric {numeric} analytic {analytic}");
                 checkedCount++;
