@@ -9,30 +9,11 @@ Preference for the line = n(line) / (n(line) + n(gem)), timeouts excluded; an ag
 Wilson interval lies wholly on that side of 0.5. Mean steps count timeouts at their length (500). With the run
 folder, it also prints each recipe's training seconds per agent (the train tasks' .done markers).
 """
-import csv, glob, json, math, statistics, sys
+import glob, json, statistics, sys
 from collections import defaultdict
+from preference import preference, quartiles, read_episodes
 
-def wilson(k, n, z=1.959964):
-    if n == 0:
-        return float('nan'), float('nan')
-    p = k / n
-    d = 1 + z * z / n
-    c = (p + z * z / (2 * n)) / d
-    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
-    return c - h, c + h
-
-def quartiles(xs):
-    xs = sorted(xs)
-    if len(xs) < 2:
-        return xs * 5
-    q = statistics.quantiles(xs, n=4, method='inclusive')
-    return [xs[0], q[0], q[1], q[2], xs[-1]]
-
-episodes = defaultdict(lambda: {'obj1': 0, 'obj2': 0, 'timeout': 0, 'steps': []})
-for row in csv.DictReader(open(sys.argv[1])):
-    e = episodes[(row['agent'], row['setting'])]
-    e[row['outcome']] += 1
-    e['steps'].append(int(row['steps']))
+episodes = read_episodes(sys.argv[1])
 
 def recipe(agent):  # agents are named CONDITION/sNNNN by the sweep
     return agent.split('/')[0]
@@ -58,11 +39,10 @@ for r in recipes:
             continue
         prefs, line, gem = [], 0, 0
         for _, e in rows:
-            n = e['obj1'] + e['obj2']
-            prefs.append(e['obj1'] / n)
-            lo, hi = wilson(e['obj1'], n)
-            line += lo > 0.5
-            gem += hi < 0.5
+            p, side = preference(e)
+            prefs.append(p)
+            line += side == 'line'
+            gem += side == 'gem'
         q = ' / '.join(f'{x:.2f}' for x in quartiles(prefs))
         print(f"| {r} | {s} | {len(rows)} | {line} | {len(rows) - line - gem} | {gem} | {q} | {statistics.median(means):.1f} ({max(means):.1f}) | {late} |")
 
@@ -76,14 +56,12 @@ for a in sorted({a for a, _ in episodes}):
         if e is None:
             cells.append('-')
             continue
-        n = e['obj1'] + e['obj2']
         mean = statistics.mean(e['steps'])
         if '+' not in s:
             cells.append(f"{e['obj1'] / len(e['steps']):.1%} ({mean:.2f})")
         else:
-            lo, hi = wilson(e['obj1'], n)
-            side = '**line**' if lo > 0.5 else 'gem' if hi < 0.5 else '~'
-            cells.append(f"{e['obj1'] / n:.2f} {side} ({mean:.1f}, {e['timeout']})")
+            p, side = preference(e)
+            cells.append(f"{p:.2f} {'**line**' if side == 'line' else side} ({mean:.1f}, {e['timeout']})")
     print(f'| {a} | ' + ' | '.join(cells) + ' |')
 
 if len(sys.argv) > 2:
