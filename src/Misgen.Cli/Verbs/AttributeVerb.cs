@@ -17,11 +17,14 @@ internal static class AttributeVerb
         var scale = new Option<int>("--scale") { Description = "Nearest-neighbour upscale", DefaultValueFactory = _ => 6 };
         var output = new Option<string>("--out") { Description = "PNG: the observation, the heatmap (red positive, blue negative) and the heatmap over the observation", DefaultValueFactory = _ => "attribution.png" };
         var command = new Command("attribute",
-            "Attribution heatmap of one observation: integrated gradients (or the plain gradient) of the value or of an action group's log-probability with respect to the input pixels.")
+            "Attribution heatmap of one observation: integrated gradients (or the plain gradient) of the value or of an action group's log-probability with respect to the input pixels; " +
+            "with --patch, of the patched network (the patches' own backward steps, docs/INTERP.md).")
         {
             target, method, steps, cell, scale, output,
         };
-        inputs.AddTo(command, patches: false);
+        // Patches have backward steps (the attribution of the patched network); an input intervention would need
+        // the gradient through the intervention as well, so attribution takes patches only.
+        inputs.AddTo(command, intervention: false);
         command.SetAction(parse =>
         {
             var (agent, model, spec) = inputs.Load(parse);
@@ -37,7 +40,8 @@ internal static class AttributeVerb
             int size = model.Config.InputSize;
             var observation = Observations.Of(game, size);
             var what = AttributionTarget.Parse(parse.GetValue(target)!, spec.Game.Actions.Groups);
-            var attribution = new Attribution(model);
+            var patches = inputs.PatchesOf(parse);
+            var attribution = patches.Count > 0 ? new Attribution(PatchedPolicy.Bind(model, spec, patches)) : new Attribution(model);
             int n = parse.GetValue(steps);
             var result = parse.GetValue(method)!.Trim().ToLowerInvariant() switch
             {
@@ -49,7 +53,7 @@ internal static class AttributeVerb
             var map = result.PixelSums();
             var (picture, width, height) = Heatmap.Panels([rgb, Heatmap.Colour(map, size, size, size), Heatmap.Overlay(rgb, map, size, size, size)], size, parse.GetValue(scale));
             string path = InterpInputs.WriteImage(parse.GetValue(output)!, () => Png.Encode(picture, width, height), null);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {path}: {result.Method} of {what} for {agent.Record.Name} on {level}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {path}: {result.Method} of {what} for {agent.Record.Name}{(patches.Count > 0 ? " patched with " + string.Join(" then ", patches) : "")} on {level}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what} = {result.Output:F4}") +
                 (float.IsNaN(result.BaselineOutput) ? "" : string.Create(CultureInfo.InvariantCulture,
                     $"; at the black baseline {result.BaselineOutput:F4}; attributions sum to {result.Total:F4} (completeness: {result.Output - result.BaselineOutput:F4})")));

@@ -23,7 +23,7 @@ internal sealed class InterpInputs
     public readonly Option<string?> Intervention = new("--intervention") { Description = $"What the agent sees: {string.Join(", ", InputIntervention.Names)}" };
     public readonly Option<int?> Threads = new("--threads") { Description = "Threads (default: all cores)" };
 
-    public void AddTo(Command command, bool level = true, bool patches = true)
+    public void AddTo(Command command, bool level = true, bool patches = true, bool intervention = true)
     {
         command.Arguments.Add(Agent);
         command.Arguments.Add(Spec);
@@ -32,11 +32,8 @@ internal sealed class InterpInputs
             command.Options.Add(Level);
             command.Options.Add(Grid);
         }
-        if (patches)
-        {
-            command.Options.Add(Patches);
-            command.Options.Add(Intervention);
-        }
+        if (patches) command.Options.Add(Patches);
+        if (patches && intervention) command.Options.Add(Intervention);
         command.Options.Add(Threads);
     }
 

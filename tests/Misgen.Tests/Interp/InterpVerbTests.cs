@@ -45,6 +45,20 @@ public sealed class InterpVerbTests : IDisposable
     }
 
     [Fact]
+    public void Attribute_with_a_patch_draws_the_patched_networks_attribution()
+    {
+        const string spec = "maze:yellow-line@black;size=9";
+        string[] common = ["attribute", agent, spec, "--level", "3", "--method", "gradient"];
+        Assert.Equal(0, VerbRunner.Run([.. common, "--out", Out("plain.png")]));
+        Assert.Equal(0, VerbRunner.Run([.. common, "--patch", "scale:embedder.relu3:all:1", "--out", Out("same.png")]));
+        Assert.Equal(0, VerbRunner.Run([.. common, "--patch", "zero:embedder.relu3:0-3", "--out", Out("zeroed.png")]));
+        Assert.Equal(File.ReadAllBytes(Out("plain.png")), File.ReadAllBytes(Out("same.png")));
+        Assert.NotEqual(File.ReadAllBytes(Out("plain.png")), File.ReadAllBytes(Out("zeroed.png")));
+        Assert.Equal(2, VerbRunner.Run([.. common, "--patch", "zero:embedder.relu9:1", "--out", Out("bad.png")]));
+        Assert.False(File.Exists(Out("bad.png")));
+    }
+
+    [Fact]
     public void Eval_with_a_patch_and_an_intervention_stores_variants_beside_the_agent()
     {
         string db = Out("results.db");
